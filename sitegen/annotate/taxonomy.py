@@ -1,0 +1,128 @@
+"""Topic tags from an editable taxonomy: topic -> phrases, matched on whole words of title and abstract.
+
+    topics:
+      pruning:                      # the topic's slug: its page is topics/pruning.html
+        name: Pruning               # display name (default: the slug, capitalised)
+        match: [pruning, prune*, sparsity, "structured sparsity"]
+
+A phrase matches whole words, case-insensitively, with hyphens and spaces alike ("long context" matches
+"long-context"); a trailing `*` matches any word starting so (`prun*`: prune, pruning, pruned).
+Matching looks words up in dictionaries, so its cost grows with the text, not with the taxonomy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sitegen.errors import ConfigError, Report
+from sitegen.model import Tag, TagMatch
+from sitegen.yamlfile import line_of, load_yaml
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOPIC_KEYS = {"name", "match"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    words: tuple[str, ...]
+    prefix: bool
+    """Whether the last word matches as a prefix."""
+    text: str
+    order: int
+
+
+class Taxonomy:
+    """A compiled taxonomy: tags in file order and a word index of their phrases."""
+
+    def __init__(self, topics: list[tuple[Tag, list[str]]], source: str) -> None:
+        self.source = source
+        self.tags = tuple(tag for tag, _ in topics)
+        self._exact: dict[str, list[tuple[_Phrase, Tag]]] = defaultdict(list)
+        self._prefix: dict[str, list[tuple[_Phrase, Tag]]] = defaultdict(list)
+        order = 0
+        for tag, phrases in topics:
+            for text in phrases:
+                words = tuple(_WORD.findall(text.casefold()))
+                if not words:
+                    continue
+                phrase = _Phrase(words, text.rstrip().endswith("*"), text, order)
+                order += 1
+                index = self._prefix if phrase.prefix and len(words) == 1 else self._exact
+                index[words[0]].append((phrase, tag))
+        self._prefix_lengths = sorted({len(key) for key in self._prefix})
+
+    def tag(self, text: str) -> tuple[TagMatch, ...]:
+        """Return the topics whose phrases occur in text, in taxonomy order, each with its first phrase."""
+        words = _WORD.findall(text.casefold())
+        found: dict[Tag, _Phrase] = {}
+        for i, word in enumerate(words):
+            for phrase, tag in self._exact.get(word, ()):
+                if self._matches(phrase, words, i) and (tag not in found or phrase.order < found[tag].order):
+                    found[tag] = phrase
+            for length in self._prefix_lengths:
+                if length > len(word):
+                    break
+                for phrase, tag in self._prefix.get(word[:length], ()):
+                    if tag not in found or phrase.order < found[tag].order:
+                        found[tag] = phrase
+        order = {tag: n for n, tag in enumerate(self.tags)}
+        return tuple(TagMatch(tag, found[tag].text) for tag in sorted(found, key=order.__getitem__))
+
+    @staticmethod
+    def _matches(phrase: _Phrase, words: list[str], start: int) -> bool:
+        n = len(phrase.words)
+        window = words[start:start + n]
+        if len(window) < n:
+            return False
+        if phrase.prefix:
+            return window[:-1] == list(phrase.words[:-1]) and window[-1].startswith(phrase.words[-1])
+        return tuple(window) == phrase.words
+
+
+def default_path() -> Path:
+    """Return the built-in taxonomy file."""
+    return Path(str(resources.files("sitegen") / "data" / "taxonomy.yml"))
+
+
+def load_taxonomy(path: Path | None, report: Report) -> Taxonomy:
+    """Load the archive's taxonomy, or the built-in one when the archive has none or it is unusable."""
+    if path is not None and path.is_file():
+        try:
+            return _parse(path, report)
+        except ConfigError as exc:
+            report.warn(f"{exc} -- using the built-in taxonomy instead")
+    return _parse(default_path(), report)
+
+
+def _parse(path: Path, report: Report) -> Taxonomy:
+    text = path.read_text(encoding="utf-8-sig")
+    data = load_yaml(path, text)
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict) or not topics:
+        raise ConfigError("expected a 'topics' mapping of topic slug -> {name, match}", path=path,
+                          hint="see the built-in taxonomy for an example")
+    parsed: list[tuple[Tag, list[str]]] = []
+    for slug, spec in topics.items():
+        line = line_of(text, str(slug))
+        if not isinstance(slug, str) or not _SLUG.match(slug):
+            report.warn(ConfigError(f"topic {slug!r}: a topic key must be lowercase words joined by '-'",
+                                    path=path, line=line))
+            continue
+        spec = spec if isinstance(spec, dict) else {"match": spec}
+        for key in sorted(set(spec) - _TOPIC_KEYS, key=str):
+            report.warn(ConfigError(f"topic {slug!r}: unknown key {key!r}", path=path, line=line,
+                                    hint="a topic has 'name' and 'match'"))
+        phrases = spec.get("match") or []
+        if isinstance(phrases, str):
+            phrases = [phrases]
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            report.warn(ConfigError(f"topic {slug!r}: 'match' must be a list of phrases", path=path, line=line))
+            continue
+        name = spec.get("name") or slug.replace("-", " ").capitalize()
+        parsed.append((Tag(slug, str(name)), phrases))
+    return Taxonomy(parsed, str(path))

@@ -1,0 +1,56 @@
+"""The `sitegen` command line. Problems a user can fix are one message, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+
+from sitegen import __version__
+from sitegen.errors import SitegenError
+
+# Sub-commands, in the order `sitegen --help` lists them: modules under sitegen/commands/.
+COMMANDS = ["build"]
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict]:
+    parser = argparse.ArgumentParser(
+        prog="sitegen",
+        description="Publish an annotated, searchable archive of research papers from pasted "
+                    "Hugging Face listing pages, as a MkDocs Material site.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback when something fails")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = {}
+    for name in COMMANDS:
+        module = importlib.import_module(f"sitegen.commands.{name}")
+        sub = module.register(subparsers)
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help="show a traceback when something fails")
+        modules[name] = module
+    return parser, modules
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser, modules = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return modules[args.command].run(args)
+    except SitegenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not the user's mistake: one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; "
+                  "please report it)", file=sys.stderr)
+        return 70

@@ -1,0 +1,45 @@
+"""`sitegen build`: build the site from an archive."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "build the site from an archive"
+
+
+def add_archive_options(command: argparse.ArgumentParser) -> None:
+    """Add --archive, --site-dir and --config, shared by the commands that build."""
+    command.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
+                         help="the archive folder (default: archive/)")
+    command.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
+                         help="where the built site goes (default: site/)")
+    command.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                         help="the MkDocs config to build with (default: mkdocs.yml, if present)")
+    command.add_argument("--strict", action="store_true",
+                         help="fail when any file was skipped or MkDocs warned")
+
+
+def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        "build", help=HELP,
+        description="Read ARCHIVE/listings/*.txt (and the optional archive.yml, taxonomy.yml, notes/), "
+                    "write one page per paper, topic and date pages, and build the site with MkDocs. "
+                    "A file that is not a listing is reported and skipped; the exit status is non-zero "
+                    "when nothing usable is left.")
+    add_archive_options(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from sitegen.build import BuildOptions, build
+    from sitegen.errors import Report
+
+    report = Report()
+    try:
+        result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
+                                    strict=args.strict), report)
+    finally:
+        report.emit()
+    print(f"Built {args.site_dir}/: {result.summary()}")
+    return 0

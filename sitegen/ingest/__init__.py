@@ -1,0 +1,1 @@
+"""Ingest: read listing files into typed entries, then merge them into unique papers."""

@@ -1,0 +1,1 @@
+"""Publish: hand the generated pages to MkDocs and swap the finished site in."""

@@ -1,0 +1,164 @@
+"""Write the generated pages beside the hand-written ones, derive MkDocs' config, and run MkDocs.
+
+The project's `mkdocs.yml` stays plain and is never written: the tool reads it and writes its own derived
+config into its work folder (`.sitegen/mkdocs.yml`), adding the docs folder, the navigation of index pages
+and the theme overrides. `mkdocs build -f .sitegen/mkdocs.yml` rebuilds the same site by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen import fs
+from sitegen.errors import BuildError, ConfigError, Report
+from sitegen.yamlfile import load_yaml
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "site_name": "Paper archive",
+    "use_directory_urls": False,
+    "theme": {"name": "material", "font": False},
+    "plugins": [],
+}
+# Generated pages are reached from index pages; listing thousands of them in the nav makes every page huge.
+NOT_IN_NAV = "/papers/\n/topics/\n/dates/\n"
+VALIDATION = {
+    "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "info"},
+    "links": {"not_found": "warn", "anchors": "warn", "absolute_links": "info", "unrecognized_links": "warn"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """The site project: its MkDocs config file (optional) and hand-written docs folder."""
+
+    config_file: Path | None
+    config: dict[str, Any]
+
+    @property
+    def docs_dir(self) -> Path | None:
+        if self.config_file is None:
+            return None
+        return (self.config_file.parent / str(self.config.get("docs_dir", "docs"))).resolve()
+
+    @property
+    def site_name(self) -> str:
+        return str(self.config.get("site_name") or DEFAULT_CONFIG["site_name"])
+
+
+def theme_dir() -> Path:
+    """Return sitegen's Material overrides folder."""
+    return Path(str(resources.files("sitegen") / "theme"))
+
+
+def load_project(config_file: Path | None) -> Project:
+    """Read the project's mkdocs.yml if there is one; the tool's defaults otherwise."""
+    if config_file is None or not config_file.is_file():
+        return Project(None, dict(DEFAULT_CONFIG))
+    data = load_yaml(config_file)
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of MkDocs settings", path=config_file)
+    return Project(config_file.resolve(), data)
+
+
+def write_docs(project: Project, pages: dict[str, str], docs: Path, report: Report) -> None:
+    """Make docs hold the hand-written pages plus the generated ones, rewriting only what changed."""
+    keep: set[Path] = set()
+    hand_written = project.docs_dir
+    if hand_written and hand_written.is_dir():
+        for source in sorted(hand_written.rglob("*")):
+            rel = source.relative_to(hand_written).as_posix()
+            if not source.is_file():
+                continue
+            if rel in pages:
+                report.warn(f"{source}: the generated page {rel} takes its place; rename the hand-written page")
+                continue
+            target = docs / rel
+            keep.add(target)
+            if not target.exists() or target.stat().st_mtime < source.stat().st_mtime \
+                    or target.stat().st_size != source.stat().st_size:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+    for rel, text in pages.items():
+        target = docs / rel
+        keep.add(target)
+        fs.write_text(target, text)
+    fs.prune(docs, keep)
+
+
+def derived_config(project: Project, docs: Path, site_dir: Path, nav: list[dict[str, str]],
+                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the MkDocs config for this build: the project's, plus what the generator owns."""
+    config = dict(project.config)
+    theme = config.get("theme") or {"name": "material"}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    theme["custom_dir"] = str(theme_dir())
+    config.update({
+        "docs_dir": str(docs.resolve()),
+        "site_dir": str(site_dir.resolve()),
+        "use_directory_urls": False,
+        "theme": theme,
+        "nav": nav + _hand_written_nav(project),
+        "not_in_nav": NOT_IN_NAV,
+        "validation": config.get("validation") or VALIDATION,
+        "extra_css": ["assets/sitegen.css", *(config.get("extra_css") or [])],
+    })
+    config.update(extra or {})
+    return config
+
+
+def _hand_written_nav(project: Project) -> list[Any]:
+    nav = project.config.get("nav")
+    if isinstance(nav, list):
+        return nav
+    docs = project.docs_dir
+    if not docs or not docs.is_dir():
+        return []
+    return [page.relative_to(docs).as_posix() for page in sorted(docs.glob("*.md")) if page.name != "index.md"]
+
+
+def write_config(config: dict[str, Any], path: Path) -> Path:
+    """Write the derived config where `mkdocs build -f` can use it."""
+    fs.write_text(path, yaml.safe_dump(config, sort_keys=True, allow_unicode=True))
+    return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None) -> list[str]:
+    """Build the site with MkDocs in this process; return its warnings. Strict: warnings fail the build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
+        config = load_config(config_file=str(config_path), strict=strict, **overrides)
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        details = "; ".join(collect.messages[:5])
+        raise BuildError(f"MkDocs failed: {exc} {details}".strip(), path=config_path,
+                         hint="fix the pages or settings named above") from None
+    finally:
+        logger.removeHandler(collect)
+        logger.setLevel(previous)
+    return collect.messages

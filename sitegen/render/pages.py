@@ -1,0 +1,177 @@
+"""The Markdown of each generated page. Archive text goes through escape.text(), always.
+
+Pages link to each other with relative `.md` links so that MkDocs validates every one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote_plus
+
+import yaml
+
+from sitegen.annotate.latex import display_text, plain, split_math
+from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, PartialDate, Tag
+from sitegen.render import escape
+from sitegen.render.math import to_mathml
+
+
+def front_matter(title: str) -> str:
+    """Return YAML front matter giving the page title, already inert for the theme's templates."""
+    return "---\n" + yaml.safe_dump({"title": escape.text(title)}, allow_unicode=True, width=10**6) + "---\n\n"
+
+
+def abstract_html(abstract: str) -> str:
+    """Return the abstract as HTML: escaped text, with `$…$` math as sanitised MathML."""
+    out = []
+    for segment, is_math in split_math(abstract):
+        mathml = to_mathml(segment) if is_math else None
+        out.append(mathml if mathml else escape.text(display_text(segment)))
+    return "".join(out)
+
+
+def paper_item(a: Annotated, to_root: str) -> str:
+    """Return a list item linking a paper, with its date."""
+    date = a.paper.published.display() if a.paper.published else "undated"
+    return f"- [{escape.text(plain(a.title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>"
+
+
+def paper_page(a: Annotated, listing_pages: dict[str, str]) -> str:
+    """Return one paper's page."""
+    p = a.paper
+    facts = []
+    facts.append(f"Published {p.published.display()}" if p.published else "Publication date not stated")
+    if p.authors is not None:
+        facts.append(f"{p.authors} author{'s' if p.authors != 1 else ''}")
+    if p.upvotes is not None:
+        facts.append(f"{p.upvotes} upvote{'s' if p.upvotes != 1 else ''}")
+    out = [front_matter(plain(a.title)),
+           f'<h1 class="sg-title">{escape.text(plain(a.title))}</h1>\n\n',
+           f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n']
+    if a.tags:
+        tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"matched: {escape.text(m.phrase)}\")"
+                        for m in a.tags)
+        out.append(f"Topics: {tags}\n\n")
+    out.append("## Abstract\n\n")
+    if a.abstract:
+        out.append(f'<p class="sg-abstract">{abstract_html(a.abstract)}</p>\n\n')
+    else:
+        out.append("*The listing shows no abstract for this paper.*\n\n")
+    if a.links:
+        out.append("## Links\n\n")
+        out.extend(_links(a.links))
+    out.append("## Find this paper\n\n")
+    out.extend(_find(a))
+    out.append("## Seen in\n\n")
+    for s in p.seen_in:
+        captured = s.captured.display() if s.captured else "capture date unknown"
+        votes = f", {s.upvotes} upvote{'s' if s.upvotes != 1 else ''}" if s.upvotes is not None else ""
+        out.append(f"- [{escape.text(s.listing)}](../dates/{listing_pages[s.listing]}.md), "
+                   f"captured {captured}, line {s.line}{votes}\n")
+    return "".join(out)
+
+
+def _links(links: tuple[Link, ...]) -> Iterable[str]:
+    for kind in LinkKind:
+        urls = [link.url for link in links if link.kind is kind]
+        if not urls:
+            continue
+        yield f"**{kind.label}**\n\n"
+        for url in urls:
+            # The URL was validated to be http(s) with no quotes or spaces; it is still escaped in both places.
+            yield f'- <a href="{escape.attr(url)}" rel="nofollow noopener">{escape.text(url)}</a>\n'
+        yield "\n"
+
+
+def _find(a: Annotated) -> Iterable[str]:
+    if a.arxiv_id:
+        yield f"- [arXiv:{a.arxiv_id}](https://arxiv.org/abs/{a.arxiv_id})\n"
+    query = quote_plus(plain(a.title))
+    yield f"- [Search arXiv by title](https://arxiv.org/search/?query={query}&searchtype=title)\n"
+    yield f"- [Search Hugging Face papers](https://huggingface.co/papers?q={query})\n\n"
+
+
+def topic_page(tag: Tag, papers: list[Annotated]) -> str:
+    """Return a topic's page: its papers, newest first."""
+    out = [front_matter(tag.name), f"# {escape.text(tag.name)}\n\n",
+           f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, newest first. "
+           f"[All topics](index.md)\n\n"]
+    out.extend(paper_item(a, "../") + "\n" for a in papers)
+    return "".join(out)
+
+
+def topics_overview(topics: list[tuple[Tag, int]], untagged: int) -> str:
+    """Return the topics overview: every topic with its paper count, largest first."""
+    out = [front_matter("Topics"), "# Topics\n\n", "| Topic | Papers |\n| --- | ---: |\n"]
+    out.extend(f"| [{escape.text(tag.name)}]({tag.slug}.md) | {count} |\n" for tag, count in topics)
+    if untagged:
+        out.append(f"| [No topic](untagged.md) | {untagged} |\n")
+    return "".join(out)
+
+
+def untagged_page(papers: list[Annotated]) -> str:
+    """Return the page of papers no topic matched."""
+    out = [front_matter("No topic"), "# No topic\n\n",
+           f"{len(papers)} papers matched no phrase of the taxonomy.\n\n"]
+    out.extend(paper_item(a, "../") + "\n" for a in papers)
+    return "".join(out)
+
+
+def month_page(year: int, month: int, papers: list[Annotated]) -> str:
+    """Return the page of papers published in one month, newest first."""
+    title = f"{MONTH_NAMES[month - 1]} {year}"
+    out = [front_matter(title), f"# {title}\n\n",
+           f"{len(papers)} paper{'s' if len(papers) != 1 else ''} published this month. "
+           f"[All dates](index.md)\n\n"]
+    out.extend(paper_item(a, "../") + "\n" for a in papers)
+    return "".join(out)
+
+
+def listing_page(listing: Listing, papers: list[Annotated]) -> str:
+    """Return the page of one listing: its capture date and papers in listing order."""
+    captured = listing.captured.display() if listing.captured else "capture date unknown"
+    title = f"Listing {listing.name}"
+    out = [front_matter(title), f"# {escape.text(title)}\n\n",
+           f"Captured {captured}. {len(listing.entries)} entries, {len(papers)} unique papers, "
+           f"in the listing's order. [All dates](index.md)\n\n"]
+    out.extend(paper_item(a, "../") + "\n" for a in papers)
+    return "".join(out)
+
+
+def dates_overview(months: list[tuple[int, int, int]], listings: list[tuple[Listing, str, int]],
+                   undated: int, year_unknown: int) -> str:
+    """Return the dates overview: months by year (newest first), then listings by capture date."""
+    out = [front_matter("Dates"), "# Dates\n\n", "## By publication month\n\n"]
+    by_year: dict[int, list[str]] = {}
+    for y, m, count in months:
+        by_year.setdefault(y, []).append(f"[{MONTH_NAMES[m - 1][:3]}]({y:04d}-{m:02d}.md) ({count})")
+    out.extend(f"- **{y}**: {' · '.join(links)}\n" for y, links in by_year.items())
+    out.append("\n")
+    if undated or year_unknown:
+        out.append(f"{undated} papers state no publication date and {year_unknown} state one without a year; "
+                   "they are listed under the listings they were seen in.\n\n")
+    out.append("## By listing capture date\n\n| Listing | Captured | Papers |\n| --- | --- | ---: |\n")
+    for listing, page, count in listings:
+        captured = listing.captured.display() if listing.captured else "unknown"
+        out.append(f"| [{escape.text(listing.name)}]({page}.md) | {captured} | {count} |\n")
+    return "".join(out)
+
+
+def home_page(site_name: str, stats: dict[str, int], newest: list[Annotated],
+              top_topics: list[tuple[Tag, int]]) -> str:
+    """Return the home page: counts, newest papers, top topics."""
+    out = [front_matter(site_name), f"# {escape.text(site_name)}\n\n",
+           f"{stats['papers']} papers from {stats['listings']} listings "
+           f"({stats['duplicates']} duplicates merged), {stats['topics']} topics, "
+           f"{stats['with_code']} with code links.\n\n",
+           "[Browse topics](topics/index.md) · [Browse by date](dates/index.md)\n\n",
+           "## Top topics\n\n"]
+    out.extend(f"- [{escape.text(tag.name)}](topics/{tag.slug}.md) ({count})\n" for tag, count in top_topics)
+    out.append("\n## Newest papers\n\n")
+    out.extend(paper_item(a, "") + "\n" for a in newest)
+    return "".join(out)
+
+
+def month_slug(date: PartialDate) -> str:
+    """Return the page name of a dated paper's month."""
+    return f"{date.year:04d}-{date.month:02d}"

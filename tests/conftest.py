@@ -1,0 +1,48 @@
+"""Shared helpers: fixture paths, reading a fixture listing, building an archive into a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import Report
+from sitegen.ingest.listing import read_listing
+from sitegen.model import PartialDate
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LISTINGS = FIXTURES / "listings"
+BUNDLED = ROOT / "archive"
+
+
+def read_fixture(name: str, captured: PartialDate | None = None, report: Report | None = None):
+    """Read one fixture listing, with an optional stated capture date."""
+    return read_listing(LISTINGS / name, captured, report if report is not None else Report())
+
+
+def make_archive(root: Path, listings: list[Path | tuple[str, bytes]], **files: str) -> Path:
+    """Create an archive folder with the given listings (paths to copy, or (name, bytes)) and files."""
+    (root / "listings").mkdir(parents=True)
+    for item in listings:
+        if isinstance(item, Path):
+            shutil.copy(item, root / "listings" / item.name)
+        else:
+            (root / "listings" / item[0]).write_bytes(item[1])
+    for name, text in files.items():
+        path = root / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory):
+    """Build the bundled archive once per test session; return (site_dir, result, work_dir)."""
+    from sitegen.build import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("bundled")
+    result = build(BuildOptions(archive=BUNDLED, site_dir=out / "site", config_file=ROOT / "mkdocs.yml",
+                                strict=True))
+    return out / "site", result, out / ".sitegen"

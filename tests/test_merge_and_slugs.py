@@ -1,0 +1,72 @@
+"""Merging duplicates across listings, and stable, collision-safe slugs."""
+
+from __future__ import annotations
+
+import itertools
+
+from conftest import BUNDLED
+from sitegen.archive import Archive, capture_dates
+from sitegen.errors import Report
+from sitegen.ingest.listing import parse_listing, read_listing
+from sitegen.ingest.merge import merge
+from sitegen.ingest.slugs import MAX_LENGTH, slug_for
+from sitegen.model import PartialDate
+
+ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this "
+            "holds across many settings, tasks and model sizes, which we discuss at length.")
+
+
+def _bundled():
+    archive, report = Archive(BUNDLED), Report()
+    dates = capture_dates(archive, report)
+    return [read_listing(p, dates.get(p.name), report) for p in archive.listing_files()]
+
+
+def test_bundled_archive_has_207_unique_papers():
+    merged = merge(_bundled())
+    assert (merged.entries, len(merged.papers), merged.duplicates) == (222, 207, 15)
+    assert len({p.slug for p in merged.papers}) == 207
+    twice = [p for p in merged.papers if len(p.seen_in) == 2]
+    assert len(twice) == 15
+
+
+def test_merge_is_the_same_in_any_order():
+    listings = _bundled()
+    results = {merge(list(order)).papers for order in itertools.permutations(listings)}
+    assert len(results) == 1
+
+
+def _listing(name, captured, block):
+    return parse_listing(f"Mar 13\n\n{block}\n", name, captured, Report())
+
+
+def test_merge_takes_newest_upvotes_and_fills_missing_fields():
+    old = _listing("a.txt", PartialDate(2024, 3, 13),
+                   f"Same Paper\n\n{ABSTRACT}\n\n  • 4 authors\n·\nMar 1, 2024 3")
+    new = _listing("b.txt", PartialDate(2025, 3, 13), "Same paper\n\n" + ABSTRACT + "\n\n  • 4 authors\n·\nMar 1, 2024 9")
+    bare = _listing("c.txt", None, "SAME PAPER\n\n" + ABSTRACT)
+    (paper,) = merge([bare, new, old]).papers
+    assert paper.upvotes == 9
+    assert paper.authors == 4
+    assert paper.title == "Same paper"
+    assert [s.listing for s in paper.seen_in] == ["c.txt", "a.txt", "b.txt"]
+    assert paper.published == PartialDate(2024, 3, 1)
+
+
+def test_slug_is_ascii_and_transliterated():
+    assert slug_for("Über C++ & Rozière: LLM-Pruner") == "uber-c-plus-plus-and-roziere-llm-pruner"
+    assert slug_for("日本語のモデル").isascii()
+    assert slug_for("???").startswith("paper-")
+
+
+def test_long_titles_with_a_common_start_stay_apart():
+    base = "A Very Long Title About Scaling Language Models " * 3
+    one, two = slug_for(base + "One"), slug_for(base + "Two")
+    assert one != two
+    assert len(one) <= MAX_LENGTH + 9
+
+
+def test_slug_does_not_change_when_papers_are_added():
+    before = {p.title: p.slug for p in merge(_bundled()[:1]).papers}
+    after = {p.title: p.slug for p in merge(_bundled()).papers}
+    assert all(after[title] == slug for title, slug in before.items())
