@@ -33,15 +33,22 @@ _QUOTES = [("``", "\u201c"), ("''", "\u201d")]
 
 def clean(text: str) -> str:
     """Return text with LaTeX residue turned into what it displays as."""
-    text = _INLINE_POWER.sub(lambda m: m[1].translate(_SUPERSCRIPTS), text)
-    text = _ACCENT.sub(_accent, text)
-    for _ in range(3):  # nested wrappers: \textbf{\textit{x}}
-        text = _WRAPPER.sub(r"\1", text)
-    text = _ESCAPED.sub(_literal, text)
-    text = _protect_math(text, _outside_math)
+    # Each rewrite runs only when its trigger character is there: most abstracts carry no LaTeX at all.
+    if "$^" in text:
+        text = _INLINE_POWER.sub(lambda m: m[1].translate(_SUPERSCRIPTS), text)
+    if "\\" in text:
+        text = _ACCENT.sub(_accent, text)
+    if "{" in text:
+        for _ in range(3):  # nested wrappers: \textbf{\textit{x}}
+            text = _WRAPPER.sub(r"\1", text)
+    if "\\" in text:
+        text = _ESCAPED.sub(_literal, text)
+    if any(ch in text for ch in "^_{~"):
+        text = _protect_math(text, _outside_math)
     for raw, shown in _QUOTES:
-        text = text.replace(raw, shown)
-    return unicodedata.normalize("NFC", text)
+        if raw in text:
+            text = text.replace(raw, shown)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _accent(match: re.Match[str]) -> str:

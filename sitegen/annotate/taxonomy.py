@@ -59,17 +59,30 @@ class Taxonomy:
     def tag(self, text: str) -> tuple[TagMatch, ...]:
         """Return the topics whose phrases occur in text, in taxonomy order, each with its first phrase."""
         words = _WORD.findall(text.casefold())
+        unique = set(words)
         found: dict[Tag, _Phrase] = {}
+
+        def offer(phrase: _Phrase, tag: Tag) -> None:
+            if tag not in found or phrase.order < found[tag].order:
+                found[tag] = phrase
+
+        # Set intersections find the candidate words in C; positions are only checked for multi-word phrases.
+        firsts = unique.intersection(self._exact)
+        starts: dict[str, list[int]] = {word: [] for word in firsts}
         for i, word in enumerate(words):
-            for phrase, tag in self._exact.get(word, ()):
-                if self._matches(phrase, words, i) and (tag not in found or phrase.order < found[tag].order):
-                    found[tag] = phrase
-            for length in self._prefix_lengths:
-                if length > len(word):
-                    break
-                for phrase, tag in self._prefix.get(word[:length], ()):
-                    if tag not in found or phrase.order < found[tag].order:
-                        found[tag] = phrase
+            if word in starts:
+                starts[word].append(i)
+        for first in firsts:
+            for phrase, tag in self._exact[first]:
+                if len(phrase.words) == 1 and not phrase.prefix:
+                    offer(phrase, tag)
+                elif any(self._matches(phrase, words, i) for i in starts[first]):
+                    offer(phrase, tag)
+        for length in self._prefix_lengths:
+            for stem in {w[:length] for w in unique if len(w) >= length}.intersection(self._prefix):
+                for phrase, tag in self._prefix[stem]:
+                    if len(stem) == length:
+                        offer(phrase, tag)
         order = {tag: n for n, tag in enumerate(self.tags)}
         return tuple(TagMatch(tag, found[tag].text) for tag in sorted(found, key=order.__getitem__))
 
