@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import ConfigError, Report
+from sitegen.errors import BuildError, ConfigError, Report
 from sitegen.model import PartialDate
 from sitegen.yamlfile import line_of, load_yaml
 
@@ -47,11 +48,24 @@ class Archive:
     def notes_dir(self) -> Path:
         return self.root / "notes"
 
+    def refuse_to_overlap(self, outputs: Iterable[Path]) -> None:
+        """Raise BuildError when a folder the build writes or replaces is, holds or lies in the archive."""
+        root = self.root.resolve()
+        for output in outputs:
+            path = output.resolve()
+            if path == root or root in path.parents or path in root.parents:
+                raise BuildError(f"the build writes {output}, which would overlap the archive", path=self.root,
+                                 hint="choose a --site-dir outside the archive; the tool never writes into it")
+
     def listing_files(self) -> list[Path]:
         """Return the listing files in name order (order never changes the output)."""
         if not self.listings_dir.is_dir():
             return []
-        return sorted(p for p in self.listings_dir.iterdir() if p.is_file() and p.suffix == ".txt")
+        try:
+            return sorted(p for p in self.listings_dir.iterdir() if p.is_file() and p.suffix == ".txt")
+        except OSError as exc:
+            raise BuildError(f"cannot be read: {exc.strerror}", path=self.listings_dir,
+                             hint="check the folder's permissions") from None
 
 
 def capture_dates(archive: Archive, report: Report) -> dict[str, PartialDate]:
@@ -70,11 +84,16 @@ def capture_dates(archive: Archive, report: Report) -> dict[str, PartialDate]:
             dates.update(_manifest_dates(archive.manifest, report))
         except ConfigError as exc:
             report.skip(exc)
+        except OSError as exc:
+            report.skip(ConfigError(f"cannot be read: {exc.strerror}", path=archive.manifest))
     return dates
 
 
 def _manifest_dates(path: Path, report: Report) -> dict[str, PartialDate]:
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text", path=path, hint="re-save it as UTF-8") from None
     data = load_yaml(path, text) or {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping with a 'listings' key", path=path)

@@ -1,4 +1,4 @@
-"""The build, top to bottom: ingest -> annotate -> render -> mkdocs.
+"""The build, top to bottom: ingest -> annotate -> render -> index -> mkdocs.
 
 Each stage takes and returns typed values. Everything is gathered and validated before anything is
 written; the site is built beside the target and swapped in only when it succeeded.
@@ -6,9 +6,10 @@ written; the site is built beside the target and swapped in only when it succeed
 
 from __future__ import annotations
 
-import shutil
+import datetime
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen import fs
@@ -19,8 +20,15 @@ from sitegen.errors import BuildError, SitegenError, Report
 from sitegen.ingest.listing import read_listing
 from sitegen.ingest.merge import Merged, merge
 from sitegen.model import Annotated, Listing
+from sitegen.notes import load_notes
 from sitegen.publish import mkdocs_site
-from sitegen.render.site import RenderedSite, render_site
+from sitegen.render.site import RenderedSite, render_site, topic_order_from
+from sitegen.search import index_site, notes_to_text
+
+
+# The build's date when neither SOURCE_DATE_EPOCH nor any listing states one: 1980-01-01 UTC, the
+# earliest time a zip entry can hold. Never the clock, so that two builds of one archive are identical.
+DEFAULT_EPOCH = 315532800
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,8 @@ class BuildResult:
     pages: int = 0
     report: Report = field(default_factory=Report)
     seconds: dict[str, float] = field(default_factory=dict)
+    epoch: int = DEFAULT_EPOCH
+    """The build's date (seconds since 1970): SOURCE_DATE_EPOCH, else the newest capture date."""
 
     def summary(self) -> str:
         return (f"{self.papers} papers ({self.entries} entries, {self.duplicates} duplicates merged) "
@@ -75,23 +85,33 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     result = BuildResult(report=report or Report())
     report, timer = result.report, _Timer(result.seconds)
     archive = Archive(options.archive)
+    archive.refuse_to_overlap(outputs(options.site_dir))
 
     listings = ingest(archive, report)
+    result.epoch = build_epoch(listings)
     merged = merge(listings)
     timer.lap("ingest")
 
     taxonomy = load_taxonomy(archive.taxonomy, report)
-    annotated = annotate(merged.papers, taxonomy)
+    notes = load_notes(archive.notes_dir, {paper.slug for paper in merged.papers}, report)
+    annotated = annotate(merged.papers, taxonomy, notes)
     timer.lap("annotate")
 
     project = mkdocs_site.load_project(options.config_file)
-    rendered = render_site(annotated, listings, taxonomy, project.site_name, merged.duplicates)
+    rendered = render_site(annotated, listings, taxonomy, project.site_name, merged.duplicates,
+                           site_url=project.config.get("site_url") or None,
+                           topic_order=topic_order_from(project.config, project.config_file, report))
     timer.lap("render")
+
+    search = index_site(annotated, rendered.topics, {a.slug: notes_to_text(a.note.body) for a in annotated
+                                                     if a.note})
+    timer.lap("index")
 
     if options.strict and report.skipped:
         raise BuildError(f"{len(report.skipped)} file(s) were skipped and --strict is set",
                          hint="fix or remove: " + ", ".join(report.skipped))
-    publish(project, rendered, options, report)
+    publish(project, replace(rendered, pages={**rendered.pages, **rendered.files, **search.files}), options, report,
+            result.epoch)
     timer.lap("mkdocs")
 
     _fill(result, listings, merged, annotated, rendered)
@@ -119,21 +139,45 @@ def ingest(archive: Archive, report: Report) -> list[Listing]:
     return listings
 
 
+def build_epoch(listings: list[Listing]) -> int:
+    """Return the build's date: SOURCE_DATE_EPOCH when set, else the newest stated capture date."""
+    stated = os.environ.get("SOURCE_DATE_EPOCH")
+    if stated is not None:
+        if not stated.strip().isdigit():
+            raise BuildError(f"SOURCE_DATE_EPOCH is {stated!r}, not a whole number of seconds",
+                             hint="set it to e.g. $(git log -1 --format=%ct) or unset it")
+        return int(stated)
+    days = [datetime.date(c.year, c.month, c.day) for c in (lst.captured for lst in listings)
+            if c is not None and c.year is not None]
+    if not days:
+        return DEFAULT_EPOCH
+    newest = datetime.datetime.combine(max(days), datetime.time(), datetime.timezone.utc)
+    return max(int(newest.timestamp()), DEFAULT_EPOCH)
+
+
+def outputs(site_dir: Path) -> list[Path]:
+    """Return what a build writes or replaces: the site, its staging and previous copies, the work folder."""
+    return [site_dir, *(site_dir.parent / f".{site_dir.name}.{part}" for part in ("building", "old")),
+            site_dir.parent / ".sitegen"]
+
+
 def publish(project: mkdocs_site.Project, rendered: RenderedSite, options: BuildOptions,
-            report: Report) -> None:
+            report: Report, epoch: int = DEFAULT_EPOCH) -> None:
     """Write the docs, run MkDocs into a folder beside the site, and swap it in when it succeeded."""
     work = options.site_dir.parent / ".sitegen"
     docs = work / "docs"
     mkdocs_site.write_docs(project, rendered.pages, docs, report)
     staging = options.site_dir.parent / f".{options.site_dir.name}.building"
-    if staging.exists():
-        shutil.rmtree(staging)
+    fs.discard(staging)
     config = mkdocs_site.derived_config(project, docs, options.site_dir, rendered.nav)
     config_path = mkdocs_site.write_config(config, work / "mkdocs.yml")
-    warnings = mkdocs_site.run_mkdocs(config_path, strict=options.strict, site_dir=staging)
+    try:
+        warnings = mkdocs_site.run_mkdocs(config_path, strict=options.strict, site_dir=staging, epoch=epoch)
+        fs.swap_in(staging, options.site_dir)
+    finally:
+        fs.discard(staging)  # left only when MkDocs or the swap failed; the previous site stays
     for message in warnings:
         report.warn(f"MkDocs: {message}")
-    fs.swap_in(staging, options.site_dir)
 
 
 def _fill(result: BuildResult, listings: list[Listing], merged: Merged, annotated: tuple[Annotated, ...],

@@ -11,7 +11,7 @@ from sitegen import __version__
 from sitegen.errors import SitegenError
 
 # Sub-commands, in the order `sitegen --help` lists them: modules under sitegen/commands/.
-COMMANDS = ["build"]
+COMMANDS = ["build", "note", "bundle", "synth"]
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict]:
@@ -42,7 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return modules[args.command].run(args)
     except SitegenError as exc:
+        if args.debug:
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the file system said no (a permission, a full disk, a file where a folder goes)
+        if args.debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc} (check the path, its permissions and the free space)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_text(path: Path, text: str) -> bool:
@@ -53,6 +56,34 @@ def swap_in(staged: Path, target: Path) -> None:
         shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
-    os.replace(staged, target)
+    try:
+        os.replace(staged, target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            os.replace(old, target)  # put the previous site back rather than leave none
+        raise
     if old.exists():
         shutil.rmtree(old)
+
+
+def discard(path: Path) -> None:
+    """Remove a tool-owned staging folder or file if it is there (after a failed build)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """Yield a binary file beside path that replaces path only when the block finishes without error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the result is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

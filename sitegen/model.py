@@ -162,6 +162,26 @@ class TagMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A curator's note on one paper: the file notes/<slug>.md, its front matter read and checked."""
+
+    slug: str
+    """The paper's page name: the file name without `.md`."""
+    path: str
+    """The note file, for messages."""
+    body: str
+    """The curator's Markdown after the front matter (trusted: rendered as written)."""
+    tags: tuple[Tag, ...] = ()
+    """Topics the curator adds (`tags: [x]`); a new topic is created for one the taxonomy lacks."""
+    removed: tuple[str, ...] = ()
+    """Slugs of automatic topics the curator removes (`tags: [-x]`)."""
+    rating: int | None = None
+    """1-5, when given."""
+    status: str | None = None
+    """Reading status as written, e.g. read, to-read, key-paper."""
+
+
+@dataclass(frozen=True, slots=True)
 class Annotated:
     """A paper with everything the annotate stage derived for it."""
 
@@ -174,6 +194,10 @@ class Annotated:
     links: tuple[Link, ...]
     arxiv_id: str | None = None
     """An arXiv id the abstract states, if any."""
+    note: Note | None = None
+    """The curator's note on this paper, if there is one."""
+    related: tuple[str, ...] = ()
+    """Slugs of the most similar papers, most similar first."""
 
     @property
     def slug(self) -> str:

@@ -26,6 +26,10 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
         raise ConfigError(f"YAML syntax error: {problem}", path=path,
                           line=mark.line + 1 if mark else None,
                           hint="fix the YAML (indentation, quotes, colons)") from None
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+        # PyYAML builds values as it reads: `2024-02-30` or `!!int x` raise these, with no line attached.
+        raise ConfigError(f"a value cannot be read: {exc}", path=path,
+                          hint="dates must be real calendar dates like 2025-12-16; quote other text") from None
 
 
 def line_of(text: str, key: str) -> int | None:

@@ -46,3 +46,15 @@ def bundled_site(tmp_path_factory):
     result = build(BuildOptions(archive=BUNDLED, site_dir=out / "site", config_file=ROOT / "mkdocs.yml",
                                 strict=True))
     return out / "site", result, out / ".sitegen"
+
+
+# Property tests: a fixed, reproducible example budget in CI (derandomized: the same examples every run).
+# `HYPOTHESIS_PROFILE=dev` explores more, with random seeds; a test may set its own max_examples.
+import os as _os  # noqa: E402
+
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
+                                      database=None, print_blob=True)
+_hypothesis_settings.register_profile("dev", max_examples=1000, deadline=None)
+_hypothesis_settings.load_profile(_os.environ.get("HYPOTHESIS_PROFILE", "ci"))

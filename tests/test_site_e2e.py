@@ -65,15 +65,33 @@ def test_undated_papers_appear_under_their_listing(bundled_site):
 
 
 def test_hostile_listing_shows_literally_and_adds_no_markup(tmp_path):
-    archive = make_archive(tmp_path / "archive", [LISTINGS / "hostile_text.txt"])
+    archive = make_archive(tmp_path / "archive", [LISTINGS / "hostile_text.txt", LISTINGS / "forged_slug_title.txt",
+                                                  LISTINGS / "hostile_math_and_latex.txt"])
     build(BuildOptions(archive=archive, site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml", strict=True))
     pages = list((tmp_path / "site").rglob("*.html"))
-    paper = next(p for p in pages if p.parent.name == "papers")
+    (paper,) = (tmp_path / "site" / "papers").glob("script-alert-*.html")
     soup = BeautifulSoup(paper.read_text(), "html.parser")
     article = soup.find("article")
     assert article.find("h1").get_text().startswith('<script>alert("t")</script> *Bold* _x_ #')
     assert "--8<-- \"secrets.txt\"" in article.get_text()
     assert "{: .cls onclick=\"x\"}" in article.get_text()
+
+    # LaTeX and math: residue cleaned, C1 controls gone (the page title's YAML still reads), unsafe math literal.
+    (paper,) = (tmp_path / "site" / "papers").glob("*hostile-ecole-math*.html")
+    soup = BeautifulSoup(paper.read_text(), "html.parser")
+    title = "Hostile \u00c9cole Math $\\href{javascript:alert(1)}{x}$ <svg/onload=alert(1)>"
+    assert soup.find("article").find("h1").get_text() == title
+    assert soup.title.get_text().startswith("Hostile \u00c9cole Math")
+    abstract = soup.find("p", class_="sg-abstract")
+    assert [m.get_text() for m in abstract.find_all("math")] == ["x", "<b>bold</b>"]  # \\text{} is shown as text
+    shown = " ".join(abstract.get_text().split())
+    assert shown.startswith("An abstract where x is the input and $\\href{javascript:alert(3)}{y}$ is a link")
+    assert "$\\color{red}{z}$ a colour" in shown and "<math><mi>w</mi></math> raw MathML" in shown
+    assert shown.endswith("It costs $5 and $10.")
+    assert not abstract.find_all(["a", "b", "strong", "em", "img", "svg"])
+    # A title spelling another paper's page name gets a page of its own.
+    assert {p.name for p in (tmp_path / "site" / "papers").glob("paper-f6ec37bb*.html")} >= {"paper-f6ec37bb.html"}
+    assert len(list((tmp_path / "site" / "papers").glob("paper-f6ec37bb*.html"))) == 2
     for page in pages:
         soup = BeautifulSoup(page.read_text(), "html.parser")
         assert not soup.find_all(["iframe", "img"]), page

@@ -113,8 +113,8 @@ def load_taxonomy(path: Path | None, report: Report) -> Taxonomy:
 
 
 def _parse(path: Path, report: Report) -> Taxonomy:
+    data = load_yaml(path)  # a file that is not UTF-8 is a ConfigError naming it, not a crash
     text = path.read_text(encoding="utf-8-sig")
-    data = load_yaml(path, text)
     topics = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(topics, dict) or not topics:
         raise ConfigError("expected a 'topics' mapping of topic slug -> {name, match}", path=path,

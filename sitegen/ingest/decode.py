@@ -1,4 +1,9 @@
-"""Turn a listing file's bytes into text: UTF-8 (with or without BOM), UTF-16 with BOM, Latin-1 fallback."""
+"""Turn a listing file's bytes into text: UTF-8 (with or without BOM), UTF-16 with BOM, Latin-1 fallback.
+
+The fallback reads Latin-1 as browsers do, as Windows-1252: a paste saved on Windows has its curly quotes and
+dashes in 0x80-0x9F, where ISO Latin-1 has only unprintable controls. Bytes Windows-1252 leaves undefined
+fall back to ISO Latin-1, which reads any byte.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,12 @@ class Decoded:
 
     text: str
     encoding: str
-    """The codec used: 'utf-8', 'utf-8-sig', 'utf-16' or 'latin-1'."""
+    """The codec used: 'utf-8', 'utf-8-sig', 'utf-16', 'cp1252' or 'latin-1' (the last two: a fallback)."""
+
+    @property
+    def fallback(self) -> bool:
+        """Whether the file was not Unicode and was read as Latin-1 / Windows-1252."""
+        return self.encoding in ("cp1252", "latin-1")
 
 
 def decode(data: bytes, path: str) -> Decoded:
@@ -31,6 +41,10 @@ def decode(data: bytes, path: str) -> Decoded:
         raise _binary(path)
     try:
         return _checked(data.decode("utf-8"), "utf-8", path)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _checked(data.decode("cp1252"), "cp1252", path)
     except UnicodeDecodeError:
         return _checked(data.decode("latin-1"), "latin-1", path)
 

@@ -18,9 +18,11 @@ from sitegen.model import MONTHS, Entry, Listing, PartialDate
 
 _MONTH = "|".join(MONTHS)
 HEADER_DATE = re.compile(rf"^({_MONTH})[a-z]*\.? (\d{{1,2}})(?:, (\d{{4}}))?$")
-_META_AUTHORS = re.compile(r"^[•·*-]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)
+# A count is at most a dozen characters; a longer run of digits is text (int() refuses over 4300 digits).
+_COUNT = r"(\d[\d,]{0,11})"
+_META_AUTHORS = re.compile(rf"^[•·*-]?\s*{_COUNT}\s+authors?$", re.IGNORECASE)
 _META_DOT = re.compile(r"^[·•]$")
-_META_DATE = re.compile(rf"^({_MONTH})[a-z]*\.? (\d{{1,2}})(?:, (\d{{4}}))?(?:\s+(\d[\d,]*))?$")
+_META_DATE = re.compile(rf"^({_MONTH})[a-z]*\.? (\d{{1,2}})(?:, (\d{{4}}))?(?:\s+{_COUNT})?$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SPACE = re.compile(r"\s+")
@@ -53,8 +55,8 @@ class _Block:
 def read_listing(path: Path, captured: PartialDate | None, report: Report) -> Listing:
     """Read a listing file; raise ListingError when it is not a listing at all."""
     decoded = decode(path.read_bytes(), str(path))
-    if decoded.encoding == "latin-1":
-        report.warn(f"{path}: not valid UTF-8, read as Latin-1 (re-save it as UTF-8 to silence this)")
+    if decoded.fallback:
+        report.warn(f"{path}: not valid UTF-8, read as Latin-1 (Windows-1252); re-save it as UTF-8 to silence this")
     return parse_listing(decoded.text, path, captured, report)
 
 

@@ -7,8 +7,11 @@ and the theme overrides. `mkdocs build -f .sitegen/mkdocs.yml` rebuilds the same
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +30,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "plugins": [],
 }
 # Generated pages are reached from index pages; listing thousands of them in the nav makes every page huge.
-NOT_IN_NAV = "/papers/\n/topics/\n/dates/\n"
+# The search page is reached from the search box in every page's header.
+NOT_IN_NAV = "/papers/\n/topics/\n/dates/\n/search.md\n"
 VALIDATION = {
     "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "info"},
     "links": {"not_found": "warn", "anchors": "warn", "absolute_links": "info", "unrecognized_links": "warn"},
@@ -129,6 +133,22 @@ def write_config(config: dict[str, Any], path: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _source_date_epoch(epoch: int | None) -> Iterator[None]:
+    if epoch is None:
+        yield
+        return
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -138,8 +158,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None) -> list[str]:
-    """Build the site with MkDocs in this process; return its warnings. Strict: warnings fail the build."""
+def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
+               epoch: int | None = None) -> list[str]:
+    """Build the site with MkDocs in this process; return its warnings. Strict: warnings fail the build.
+
+    epoch, when given, is the build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place
+    of today's: MkDocs reads it only from the SOURCE_DATE_EPOCH environment variable.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -153,7 +178,8 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None) ->
     try:
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(config_file=str(config_path), strict=strict, **overrides)
-        build(config)
+        with _source_date_epoch(epoch):
+            build(config)
     except (Abort, ConfigurationError) as exc:
         details = "; ".join(collect.messages[:5])
         raise BuildError(f"MkDocs failed: {exc} {details}".strip(), path=config_path,

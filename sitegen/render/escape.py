@@ -21,13 +21,19 @@ _TABLE = {
     if not chr(code).isalnum() and chr(code) not in _PLAIN
 }
 # Line breaks and controls would end a block or a table cell, leading spaces start code blocks: runs of
-# them show as one space in HTML anyway, so they become one space.
-_CONTROLS = re.compile(r"[ \t\x00-\x1f\x7f\x85\u2028\u2029]+")
+# them show as one space in HTML anyway, so they become one space. So do C1 controls and U+FFFE/U+FFFF:
+# they print nothing, and YAML, which carries page titles, does not allow them.
+_CONTROLS = re.compile(r"[ \t\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]+")
 
 
 def text(value: str) -> str:
     """Return value as inert text for Markdown or HTML content."""
-    return _CONTROLS.sub(" ", value).strip(" ").translate(_TABLE)
+    return inline(value).strip(" ")
+
+
+def inline(value: str) -> str:
+    """Return value as inert text for the middle of a line of HTML: like text(), keeping its outer spaces."""
+    return _CONTROLS.sub(" ", value).translate(_TABLE)
 
 
 def attr(value: str) -> str:

@@ -9,9 +9,11 @@ import json
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
+from sitegen.annotate import NOTE_PHRASE
 from sitegen.annotate.latex import display_text, plain, split_math
-from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, PartialDate, Tag
-from sitegen.render import escape
+from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, Note, PartialDate, Tag
+from sitegen.notes import embeddable
+from sitegen.render import bibtex, escape
 from sitegen.render.math import to_mathml
 
 
@@ -26,18 +28,32 @@ def abstract_html(abstract: str) -> str:
     out = []
     for segment, is_math in split_math(abstract):
         mathml = to_mathml(segment) if is_math else None
-        out.append(mathml if mathml else escape.text(display_text(segment)))
-    return "".join(out)
+        # inline(), not text(): the spaces between words and math are part of the sentence.
+        out.append(mathml if mathml else escape.inline(display_text(segment)))
+    return "".join(out).strip(" ")
 
 
 def paper_item(a: Annotated, to_root: str) -> str:
     """Return a list item linking a paper, with its date."""
     date = a.paper.published.display() if a.paper.published else "undated"
-    return f"- [{escape.text(plain(a.title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>"
+    curation = f" {_curation(a.note, 'small')}" if a.note and (a.note.rating or a.note.status) else ""
+    return f"- [{escape.text(plain(a.title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>{curation}"
 
 
-def paper_page(a: Annotated, listing_pages: dict[str, str]) -> str:
-    """Return one paper's page."""
+def _curation(note: Note, element: str) -> str:
+    """Return a note's rating and status as small badges."""
+    badges = []
+    if note.rating:
+        stars = "\u2605" * note.rating + "\u2606" * (5 - note.rating)
+        badges.append(f'<span class="md-tag sg-rating" title="Curator\'s rating: {note.rating} of 5">{stars}</span>')
+    if note.status:
+        badges.append(f'<span class="md-tag sg-status" title="Reading status">{escape.text(note.status)}</span>')
+    return f'<{element} class="sg-curation">{" ".join(badges)}</{element}>'
+
+
+def paper_page(a: Annotated, listing_pages: dict[str, str], related: Iterable[Annotated] = (),
+               citation: str | None = None) -> str:
+    """Return one paper's page: title, the curator's note, abstract, links, related papers, citation."""
     p = a.paper
     facts = []
     facts.append(f"Published {p.published.display()}" if p.published else "Publication date not stated")
@@ -46,12 +62,15 @@ def paper_page(a: Annotated, listing_pages: dict[str, str]) -> str:
     if p.upvotes is not None:
         facts.append(f"{p.upvotes} upvote{'s' if p.upvotes != 1 else ''}")
     out = [front_matter(plain(a.title)),
-           f'<h1 class="sg-title">{escape.text(plain(a.title))}</h1>\n\n',
-           f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n']
+           f'<h1 class="sg-title">{escape.text(plain(a.title))}</h1>\n\n']
+    if a.note and (a.note.rating or a.note.status):
+        out.append(_curation(a.note, "p") + "\n\n")
+    out.append(f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n')
     if a.tags:
-        tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"matched: {escape.text(m.phrase)}\")"
-                        for m in a.tags)
+        tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m.phrase)}\")" for m in a.tags)
         out.append(f"Topics: {tags}\n\n")
+    if a.note and (a.note.body.strip() or a.note.tags):
+        out.extend(_note(a.note))
     out.append("## Abstract\n\n")
     if a.abstract:
         out.append(f'<p class="sg-abstract">{abstract_html(a.abstract)}</p>\n\n')
@@ -60,6 +79,13 @@ def paper_page(a: Annotated, listing_pages: dict[str, str]) -> str:
     if a.links:
         out.append("## Links\n\n")
         out.extend(_links(a.links))
+    related = list(related)
+    if related:
+        out.append("## Related papers\n\n")
+        out.extend(paper_item(r, "../") + "\n" for r in related)
+        out.append("\n")
+    out.append("## Cite\n\n")
+    out.append(_bibtex(citation if citation is not None else bibtex.entry(a)))
     out.append("## Find this paper\n\n")
     out.extend(_find(a))
     out.append("## Seen in\n\n")
@@ -69,6 +95,34 @@ def paper_page(a: Annotated, listing_pages: dict[str, str]) -> str:
         out.append(f"- [{escape.text(s.listing)}](../dates/{listing_pages[s.listing]}.md), "
                    f"captured {captured}, line {s.line}{votes}\n")
     return "".join(out)
+
+
+def _why(phrase: str) -> str:
+    """Return a topic link's tooltip: the phrase that matched, or that the curator added it."""
+    return "added by the curator's note" if phrase == NOTE_PHRASE else f"matched: {escape.text(phrase)}"
+
+
+def _note(note: Note) -> Iterable[str]:
+    """Yield the curator's note: its added topics, then its Markdown as written (headings moved down)."""
+    yield "## Curator's note\n\n"
+    if note.tags:
+        yield "Tags: " + " ".join(f"[{escape.text(tag.name)}](../topics/{tag.slug}.md)" for tag in note.tags) + "\n\n"
+    if note.body.strip():
+        yield embeddable(note.body) + "\n\n"
+
+
+def _bibtex(entry: str) -> str:
+    """Return a BibTeX entry in a code block with a copy button (Material's `.copy`)."""
+    lines = entry.rstrip("\n").split("\n")
+    # Each line is escaped for HTML; the leading spaces are written as they are (escape.text() drops them).
+    code = "\n".join(" " * (len(line) - len(line.lstrip(" "))) + escape.text(line) for line in lines)
+    return f'<pre class="copy sg-bibtex"><code>{code}</code></pre>\n\n'
+
+
+def downloads(bib: str | None = None, feed: str | None = None) -> str:
+    """Return the links to a page's .bib file and Atom feed, for its introduction line."""
+    out = f" · [BibTeX]({bib})" if bib else ""
+    return out + (f" · [Atom feed]({feed})" if feed else "")
 
 
 def _links(links: tuple[Link, ...]) -> Iterable[str]:
@@ -91,11 +145,11 @@ def _find(a: Annotated) -> Iterable[str]:
     yield f"- [Search Hugging Face papers](https://huggingface.co/papers?q={query})\n\n"
 
 
-def topic_page(tag: Tag, papers: list[Annotated]) -> str:
-    """Return a topic's page: its papers, newest first."""
+def topic_page(tag: Tag, papers: list[Annotated], order: str = "newest first", links: str = "") -> str:
+    """Return a topic's page: its papers in the order given, which order describes."""
     out = [front_matter(tag.name), f"# {escape.text(tag.name)}\n\n",
-           f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, newest first. "
-           f"[All topics](index.md)\n\n"]
+           f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, {order}. "
+           f"[All topics](index.md){links}\n\n"]
     out.extend(paper_item(a, "../") + "\n" for a in papers)
     return "".join(out)
 
@@ -109,31 +163,31 @@ def topics_overview(topics: list[tuple[Tag, int]], untagged: int) -> str:
     return "".join(out)
 
 
-def untagged_page(papers: list[Annotated]) -> str:
+def untagged_page(papers: list[Annotated], links: str = "") -> str:
     """Return the page of papers no topic matched."""
     out = [front_matter("No topic"), "# No topic\n\n",
-           f"{len(papers)} papers matched no phrase of the taxonomy.\n\n"]
+           f"{len(papers)} papers matched no phrase of the taxonomy. [All topics](index.md){links}\n\n"]
     out.extend(paper_item(a, "../") + "\n" for a in papers)
     return "".join(out)
 
 
-def month_page(year: int, month: int, papers: list[Annotated]) -> str:
+def month_page(year: int, month: int, papers: list[Annotated], links: str = "") -> str:
     """Return the page of papers published in one month, newest first."""
     title = f"{MONTH_NAMES[month - 1]} {year}"
     out = [front_matter(title), f"# {title}\n\n",
            f"{len(papers)} paper{'s' if len(papers) != 1 else ''} published this month. "
-           f"[All dates](index.md)\n\n"]
+           f"[All dates](index.md){links}\n\n"]
     out.extend(paper_item(a, "../") + "\n" for a in papers)
     return "".join(out)
 
 
-def listing_page(listing: Listing, papers: list[Annotated]) -> str:
+def listing_page(listing: Listing, papers: list[Annotated], links: str = "") -> str:
     """Return the page of one listing: its capture date and papers in listing order."""
     captured = listing.captured.display() if listing.captured else "capture date unknown"
     title = f"Listing {listing.name}"
     out = [front_matter(title), f"# {escape.text(title)}\n\n",
            f"Captured {captured}. {len(listing.entries)} entries, {len(papers)} unique papers, "
-           f"in the listing's order. [All dates](index.md)\n\n"]
+           f"in the listing's order. [All dates](index.md){links}\n\n"]
     out.extend(paper_item(a, "../") + "\n" for a in papers)
     return "".join(out)
 
@@ -158,13 +212,14 @@ def dates_overview(months: list[tuple[int, int, int]], listings: list[tuple[List
 
 
 def home_page(site_name: str, stats: dict[str, int], newest: list[Annotated],
-              top_topics: list[tuple[Tag, int]]) -> str:
-    """Return the home page: counts, newest papers, top topics."""
+              top_topics: list[tuple[Tag, int]], feeds: bool = False) -> str:
+    """Return the home page: counts, newest papers, top topics; links to the feeds when there are any."""
+    feed_links = " · [Atom feed](feed.xml) · [JSON Feed](feed.json)" if feeds else ""
     out = [front_matter(site_name), f"# {escape.text(site_name)}\n\n",
            f"{stats['papers']} papers from {stats['listings']} listings "
            f"({stats['duplicates']} duplicates merged), {stats['topics']} topics, "
            f"{stats['with_code']} with code links.\n\n",
-           "[Browse topics](topics/index.md) · [Browse by date](dates/index.md)\n\n",
+           f"[Browse topics](topics/index.md) · [Browse by date](dates/index.md) · [Stats](stats.md){feed_links}\n\n",
            "## Top topics\n\n"]
     out.extend(f"- [{escape.text(tag.name)}](topics/{tag.slug}.md) ({count})\n" for tag, count in top_topics)
     out.append("\n## Newest papers\n\n")

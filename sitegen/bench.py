@@ -1,0 +1,142 @@
+"""The benchmark: a synthetic archive built by sitegen and by bare MkDocs, side by side, in one run.
+
+Every measure runs in a child process (so peak memory is the build's own) on the same machine in the
+same run: compare the ratios, not the seconds, across machines.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen import fs
+from sitegen.synth import synthesise
+
+QUERY = "quantization"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A child process's wall time and peak resident memory."""
+
+    seconds: float
+    peak_rss_mb: float
+
+
+def run_timed(argv: list[str], cwd: Path) -> Timed:
+    """Run a command; fail loudly with its output when it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{out.decode(errors='replace')[-3000:]}")
+    return Timed(round(seconds, 3), round(usage.ru_maxrss / 1024, 1))
+
+
+def _gz(paths: list[Path]) -> int:
+    return sum(len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in paths)
+
+
+def _tree_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def _variant_config(base: Path, out: Path, site_dir: Path, **changes: Any) -> Path:
+    config = yaml.safe_load(base.read_text(encoding="utf-8"))
+    config["site_dir"] = str(site_dir)
+    config.update(changes)
+    fs.write_text(out, yaml.safe_dump(config, sort_keys=True))
+    return out
+
+
+def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Path("archive"),
+        browser: bool = True) -> dict[str, Any]:
+    """Run the whole benchmark for an archive of `papers` papers; return the measures."""
+    work = work or Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{papers}-"))
+    work.mkdir(parents=True, exist_ok=True)
+    archive, site, timings = work / "archive", work / "site", work / "timings.json"
+    if not (archive / "listings").exists():
+        synthesise(source, papers, archive, seed)
+    python = sys.executable
+    build = [python, "-m", "sitegen", "build", "--archive", str(archive), "--site-dir", str(site),
+             "--config", str(Path("mkdocs.yml").resolve()), "--timings", str(timings)]
+
+    first = run_timed(build, work)
+    stages = json.loads(timings.read_text())
+    generated = work / ".sitegen" / "mkdocs.yml"
+
+    # The floor: bare MkDocs on the very same pages, theme and nav, without the search index.
+    from sitegen.search import INDEX_DIR  # the folder of the prebuilt index inside the docs
+
+    baseline_cfg = _variant_config(generated, work / "baseline.yml", work / "baseline-site",
+                                   exclude_docs=f"/{INDEX_DIR}/\n/search.md\n")
+    baseline = run_timed([python, "-m", "mkdocs", "build", "-q", "-f", str(baseline_cfg)], work)
+    rebuild = run_timed(build, work)
+
+    material_cfg = _variant_config(generated, work / "material.yml", work / "material-site",
+                                   plugins=["search"], exclude_docs=f"/{INDEX_DIR}/\n/search.md\n")
+    run_timed([python, "-m", "mkdocs", "build", "-q", "-f", str(material_cfg)], work)
+
+    from sitegen.search import first_search_files
+
+    pages = sorted((site / "papers").glob("*.html"))
+    result: dict[str, Any] = {
+        "papers": papers,
+        "total_s": first.seconds,
+        "mkdocs_baseline_s": baseline.seconds,
+        "rebuild_s": rebuild.seconds,
+        "peak_rss_mb": first.peak_rss_mb,
+        "site_bytes": _tree_bytes(site),
+        "paper_page_bytes_median": int(statistics.median(p.stat().st_size for p in pages)),
+        "search_bytes_gz": _gz(first_search_files(site)),
+        "material_search_bytes_gz": _gz([work / "material-site" / "search" / "search_index.json"]),
+        "stages_s": stages,
+    }
+    if browser:
+        from sitegen.benchbrowser import first_result_seconds, material_first_result_seconds
+
+        result["first_result_s"] = first_result_seconds(site, QUERY)
+        result["material_first_result_s"] = material_first_result_seconds(work / "material-site", QUERY)
+    result["ratios"] = _ratios(result)
+    return result
+
+
+def _ratios(r: dict[str, Any]) -> dict[str, float]:
+    ratios = {
+        "total_over_baseline": r["total_s"] / r["mkdocs_baseline_s"],
+        "rebuild_over_total": r["rebuild_s"] / r["total_s"],
+        "search_bytes_over_material": r["search_bytes_gz"] / r["material_search_bytes_gz"],
+    }
+    if "first_result_s" in r:
+        ratios["first_result_over_material"] = r["first_result_s"] / r["material_first_result_s"]
+    return {k: round(v, 3) for k, v in ratios.items()}
+
+
+def table(result: dict[str, Any]) -> str:
+    """Return the measures as an aligned two-column table."""
+    rows = [(k, v) for k, v in result.items() if not isinstance(v, dict)]
+    rows += [(f"stage {k}", v) for k, v in result["stages_s"].items()]
+    rows += [(k, v) for k, v in result["ratios"].items()]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+def peak_memory_mb() -> float:
+    """Return this process's peak memory (for the in-process parts)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

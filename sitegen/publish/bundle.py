@@ -1,0 +1,141 @@
+"""Pack a built site into one zip that a reader unzips and opens from file://, with no network.
+
+The zip is reproducible: entries in sorted order under one top folder, every timestamp the build's date
+(SOURCE_DATE_EPOCH, else the data's; never the clock or the files' mtimes), fixed permissions, no comment,
+no extra fields. The same site gives the same bytes, whoever builds it and whenever.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+import stat
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import fs
+from sitegen.errors import BuildError
+
+# A zip entry's time is a DOS date: 1980-01-01 to 2107-12-31, local time without a zone (we write UTC).
+ZIP_MIN_EPOCH = 315532800
+ZIP_MAX_EPOCH = 4354819198
+FILE_MODE = stat.S_IFREG | 0o644
+DIR_MODE = stat.S_IFDIR | 0o755
+UNIX = 3
+"""The zip 'made by' system whose external attributes hold Unix modes."""
+SERVER_ONLY = {"404.html"}
+"""Pages only a web server shows (MkDocs gives 404.html links from the site root, broken under file://)."""
+
+# Attributes through which a page makes the browser fetch something (a plain link is only followed on a click).
+_FETCHING = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "source": ("src", "srcset"),
+             "video": ("src", "poster"), "audio": ("src",), "embed": ("src",), "object": ("data",),
+             "track": ("src",), "input": ("src",)}
+_LINK_FETCHES = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "modulepreload", "manifest",
+                 "apple-touch-icon", "dns-prefetch"}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """What write_bundle wrote, for the summary line."""
+
+    path: Path
+    """The zip file."""
+    root: str
+    """The folder every entry sits in (unzipping makes it; its index.html is the home page)."""
+    files: int
+    """Files packed (folders not counted)."""
+    size: int
+    """Bytes of the zip."""
+
+
+def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None) -> Bundle:
+    """Pack site_dir into the zip out, atomically; entries go under root (default: out's stem)."""
+    if not (site_dir / "index.html").is_file():
+        raise BuildError("no built site here (index.html is missing)", path=site_dir,
+                         hint="build the site first")
+    root = root or out.stem
+    when = zip_time(epoch)
+    names = _entries(site_dir)
+    with fs.atomic_output(out) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel in names:
+            info = zipfile.ZipInfo(f"{root}/{rel}", date_time=when)
+            info.create_system = UNIX
+            if rel == "" or rel.endswith("/"):
+                info.external_attr = (DIR_MODE << 16) | 0x10  # 0x10: the MS-DOS directory flag
+                archive.writestr(info, b"", compress_type=zipfile.ZIP_STORED)
+            else:
+                info.external_attr = FILE_MODE << 16
+                archive.writestr(info, (site_dir / rel).read_bytes(), compress_type=zipfile.ZIP_DEFLATED,
+                                 compresslevel=9)
+    files = sum(1 for rel in names if rel and not rel.endswith("/"))
+    return Bundle(out, root, files, out.stat().st_size)
+
+
+def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """Return the zip date for a build date, in UTC, clamped to what a zip entry can hold."""
+    return time.gmtime(min(max(epoch, ZIP_MIN_EPOCH), ZIP_MAX_EPOCH))[:6]
+
+
+def _entries(site_dir: Path) -> list[str]:
+    names: list[str] = []
+    for path in site_dir.rglob("*"):
+        rel = path.relative_to(site_dir).as_posix()
+        if rel in SERVER_ONLY:
+            continue
+        if path.is_symlink():
+            raise BuildError("is a symbolic link; a bundle holds only plain files and folders", path=path,
+                             hint="copy the file into the docs folder instead of linking it")
+        names.append(f"{rel}/" if path.is_dir() else rel)
+    return ["", *sorted(names)]  # "": the top folder itself
+
+
+def external_fetches(site_dir: Path) -> list[tuple[str, str]]:
+    """Return (page, URL) for everything a page or stylesheet would fetch from outside the site."""
+    found: list[tuple[str, str]] = []
+    for path in sorted(site_dir.rglob("*")):
+        rel = path.relative_to(site_dir).as_posix()
+        if rel in SERVER_ONLY:
+            continue
+        if path.suffix == ".html":
+            finder = _FetchFinder()
+            finder.feed(path.read_text(encoding="utf-8", errors="replace"))
+            finder.close()
+            found += [(rel, url) for url in finder.urls if _EXTERNAL.match(url)]
+        elif path.suffix == ".css":
+            for match in _CSS_URL.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                url = match[1] or match[2]
+                if _EXTERNAL.match(url):
+                    found.append((rel, url))
+    return found
+
+
+class _FetchFinder(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        wanted = _FETCHING.get(tag, ())
+        if tag == "link" and _LINK_FETCHES & set(values.get("rel", "").lower().split()):
+            wanted = ("href", "imagesrcset")
+        for name in wanted:
+            if name.endswith("srcset"):
+                self.urls += [part.split()[0] for part in values.get(name, "").split(",") if part.strip()]
+            elif values.get(name):
+                self.urls.append(values[name].strip())
+        if "style" in values:
+            self.urls += [m[1] or m[2] for m in _CSS_URL.finditer(values["style"])]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls += [m[1] or m[2] for m in _CSS_URL.finditer(data)]

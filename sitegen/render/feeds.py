@@ -1,0 +1,150 @@
+"""Feeds of the newest papers: Atom (feedgen) and JSON Feed 1.1 (a dict, serialised by json).
+
+A paper's feed date is its publication date, or for an undated paper the day the archive first captured it;
+a paper with neither (no year anywhere) is left out, since a feed entry must have a date. No date comes
+from the clock, so the same archive gives the same feeds. Links are absolute when mkdocs.yml states a
+`site_url`, and relative to the feed otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import posixpath
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from sitegen import __version__
+from sitegen.annotate.latex import plain
+from sitegen.model import Annotated, PartialDate
+
+FEED_SIZE = 50
+"""Entries per feed."""
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Characters XML 1.0 cannot hold (lxml refuses them), and the DEL and C1 controls it discourages.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed to write: where it goes, what it is called and the page it accompanies."""
+
+    path: str
+    """Path of the feed in the site, e.g. feed.xml or topics/pruning.xml."""
+    title: str
+    subtitle: str
+    page: str
+    """The HTML page the feed follows, e.g. index.html or topics/pruning.html."""
+
+
+def feed_date(a: Annotated) -> datetime.date | None:
+    """Return the date a paper is filed under in feeds: published, else first captured; None if neither."""
+    published = a.paper.published
+    if published and published.year:
+        return _day(published)
+    captures = [s.captured for s in a.paper.seen_in if s.captured and s.captured.year]
+    return _day(min(captures, key=PartialDate.sort_key)) if captures else None
+
+
+def newest(papers: Iterable[Annotated], size: int = FEED_SIZE) -> list[tuple[Annotated, datetime.date]]:
+    """Return the newest dated papers with their feed dates, newest first (ties by page name)."""
+    dated = [(a, day) for a in papers if (day := feed_date(a)) is not None]
+    dated.sort(key=lambda item: (-item[1].toordinal(), item[0].slug))
+    return dated[:size]
+
+
+def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None) -> str | None:
+    """Return the Atom feed of the newest dated papers, or None when no paper has a date."""
+    entries = newest(papers)
+    if not entries:
+        return None
+    fg = FeedGenerator()
+    fg.id(_feed_id(feed, site_name))
+    fg.title(_text(feed.title))
+    fg.subtitle(_text(feed.subtitle))
+    fg.author({"name": _text(site_name)})
+    fg.generator("sitegen", version=__version__)
+    fg.link(href=_href(feed, feed.page, site_url), rel="alternate", type="text/html")
+    if site_url:
+        fg.link(href=_href(feed, feed.path, site_url), rel="self", type="application/atom+xml")
+    fg.updated(_instant(entries[0][1]))
+    for a, day in entries:
+        fe = fg.add_entry(order="append")
+        fe.id(_entry_id(a))
+        fe.title(_text(plain(a.title)))
+        fe.link(href=_href(feed, f"papers/{a.slug}.html", site_url), rel="alternate", type="text/html")
+        fe.updated(_instant(day))
+        if a.paper.published and a.paper.published.year:
+            fe.published(_instant(day))
+        if a.abstract:
+            fe.summary(_text(plain(a.abstract)))
+        for match in a.tags:
+            fe.category(term=match.tag.slug, label=_text(match.tag.name))
+    return fg.atom_str(pretty=True).decode("utf-8")
+
+
+def json_feed(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None) -> str | None:
+    """Return the JSON Feed 1.1 of the newest dated papers, or None when no paper has a date."""
+    entries = newest(papers)
+    if not entries:
+        return None
+    data: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": _text(feed.title),
+        "description": _text(feed.subtitle),
+        "items": [_json_item(feed, a, day, site_url) for a, day in entries],
+    }
+    if site_url:
+        data["home_page_url"] = _href(feed, feed.page, site_url)
+        data["feed_url"] = _href(feed, feed.path, site_url)
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _json_item(feed: Feed, a: Annotated, day: datetime.date, site_url: str | None) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": _entry_id(a),
+        "url": _href(feed, f"papers/{a.slug}.html", site_url),
+        "title": _text(plain(a.title)),
+        "content_text": _text(plain(a.abstract)) or _text(plain(a.title)),
+        "date_modified": _instant(day).isoformat(),
+    }
+    if a.paper.published and a.paper.published.year:
+        item["date_published"] = _instant(day).isoformat()
+    if a.tags:
+        item["tags"] = [_text(m.tag.name) for m in a.tags]
+    if a.arxiv_id:
+        item["external_url"] = f"https://arxiv.org/abs/{a.arxiv_id}"
+    return item
+
+
+def _day(date: PartialDate) -> datetime.date:
+    return datetime.date(date.year or 1, date.month, date.day)
+
+
+def _instant(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
+
+
+def _text(value: str) -> str:
+    """Return value as plain text a feed can carry (the feed library escapes it)."""
+    return " ".join(_NOT_XML.sub(" ", value).split())
+
+
+def _href(feed: Feed, target: str, site_url: str | None) -> str:
+    """Return target's address as seen from the feed: absolute under site_url, else relative."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + target
+    return posixpath.relpath(target, posixpath.dirname(feed.path) or ".")
+
+
+def _feed_id(feed: Feed, site_name: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"sitegen:feed:{site_name}:{feed.path}").urn
+
+
+def _entry_id(a: Annotated) -> str:
+    """Return a paper's entry id: derived from its page name, so it never changes."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"sitegen:paper:{a.slug}").urn

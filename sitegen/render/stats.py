@@ -1,0 +1,223 @@
+"""The stats page: charts drawn at build time by matplotlib as inline SVG (no script, no CDN).
+
+Charts follow the page's colour scheme: text, axes and grid are drawn in `currentColor` and the
+background is transparent, so they read in light and dark mode alike; the bar colours are mid-tones that
+stand out on both. The SVG is byte-identical between builds: a fixed hash salt per chart, no date in the
+metadata, text as text (the page's font) rather than glyph outlines.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sitegen.model import MONTHS, Annotated, LinkKind, PartialDate, Tag
+from sitegen.render import escape
+from sitegen.render.pages import front_matter
+
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn (it takes a second)
+    from matplotlib.axes import Axes
+
+INK = "#123456"
+"""A colour no chart uses otherwise: replaced by currentColor in the SVG."""
+BAR = "#4a8fd4"
+BAR_2 = "#e0873a"
+MAX_TOPICS = 30
+"""Topics in the per-topic chart (the largest)."""
+WIDTH = 8.0
+"""Chart width in inches (the SVG scales to the page's width)."""
+_RC = {
+    "svg.fonttype": "none", "figure.facecolor": "none", "axes.facecolor": "none", "savefig.transparent": True,
+    "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK, "xtick.color": INK, "ytick.color": INK,
+    "grid.color": INK, "grid.alpha": 0.2, "axes.spines.top": False, "axes.spines.right": False,
+    "font.size": 10, "font.family": "sans-serif", "text.parse_math": False, "text.usetex": False,
+    "axes.titlesize": 11, "axes.titleweight": "bold", "axes.titlelocation": "left",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """One chart: an id for the page, a heading, a caption and the SVG (empty when there is no data)."""
+
+    key: str
+    heading: str
+    caption: str
+    svg: str
+
+
+def stats_page(annotated: Sequence[Annotated]) -> str:
+    """Return the stats page's Markdown: a summary line and one figure per chart."""
+    with_code = sum(1 for a in annotated if _has_code(a))
+    dated = sum(1 for a in annotated if a.paper.published and a.paper.published.year)
+    noted = sum(1 for a in annotated if a.note)
+    out = [front_matter("Stats"), "# Stats\n\n",
+           f"{len(annotated)} papers: {dated} state a publication date with its year, {with_code} link to code, "
+           f"{noted} have a curator's note.\n\n"]
+    for chart in charts(annotated):
+        out.append(f"## {chart.heading}\n\n")
+        if chart.svg:
+            out.append(f'<figure class="sg-chart" id="{chart.key}" style="width: 100%">\n{chart.svg}\n'
+                       f"<figcaption>{escape.text(chart.caption)}</figcaption>\n</figure>\n\n")
+        else:
+            out.append(f"{escape.text(chart.caption)}\n\n")
+    return "".join(out)
+
+
+def charts(annotated: Sequence[Annotated]) -> list[Chart]:
+    """Return the page's charts, drawn."""
+    return [per_month_published(annotated), per_month_captured(annotated), per_topic(annotated),
+            code_share(annotated)]
+
+
+def per_month_published(annotated: Sequence[Annotated]) -> Chart:
+    """Chart papers per month of publication."""
+    dates = [a.paper.published for a in annotated if a.paper.published and a.paper.published.year]
+    missing = len(annotated) - len(dates)
+    caption = (f"{len(dates)} papers by the month they were published; {missing} state no date "
+               "or no year and are not shown.")
+    if not dates:
+        return Chart("chart-published", "Papers per month, by publication date",
+                     "No paper states a publication date with its year.", "")
+    return Chart("chart-published", "Papers per month, by publication date", caption,
+                 _monthly("chart-published", "Papers per month, by publication date", Counter((d.year, d.month) for d in dates), BAR))
+
+
+def per_month_captured(annotated: Sequence[Annotated]) -> Chart:
+    """Chart papers per month the archive first captured them (listings' capture dates)."""
+    firsts = [_first_capture(a) for a in annotated]
+    dates = [d for d in firsts if d is not None]
+    missing = len(annotated) - len(dates)
+    caption = (f"{len(dates)} papers by the month a listing first showed them; {missing} were seen only in "
+               "listings whose capture year is unknown and are not shown.")
+    if not dates:
+        return Chart("chart-captured", "Papers per month, by capture date",
+                     "No listing states its capture year.", "")
+    return Chart("chart-captured", "Papers per month, by capture date", caption,
+                 _monthly("chart-captured", "Papers per month, by capture date", Counter((d.year, d.month) for d in dates), BAR_2))
+
+
+def per_topic(annotated: Sequence[Annotated]) -> Chart:
+    """Chart papers per topic, largest first."""
+    counts: Counter[Tag] = Counter(m.tag for a in annotated for m in a.tags)
+    ranked = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0].slug))
+    shown = ranked[:MAX_TOPICS]
+    rest = len(ranked) - len(shown)
+    more = f"; {rest} smaller {'one is' if rest == 1 else 'ones are'} on the topics page" if rest else ""
+    if not shown:
+        return Chart("chart-topics", "Papers per topic", "No paper has a topic.", "")
+    caption = f"The {len(shown)} largest of {len(ranked)} topics{more}. A paper can have several topics."
+
+    def draw(ax: Axes) -> None:
+        names = [_label(tag.name) for tag, _ in reversed(shown)]
+        values = [n for _, n in reversed(shown)]
+        bars = ax.barh(range(len(shown)), values, color=BAR, height=0.7)
+        ax.set_yticks(range(len(shown)), names)
+        ax.bar_label(bars, padding=3, fontsize=8)
+        ax.set_ylim(-0.6, len(shown) - 0.4)
+        ax.grid(axis="x")
+        ax.set_xlabel("papers")
+    return Chart("chart-topics", "Papers per topic", caption,
+                 _draw("chart-topics", "Papers per topic", (WIDTH, 0.9 + 0.2 * len(shown)), draw))
+
+
+def code_share(annotated: Sequence[Annotated]) -> Chart:
+    """Chart the share of papers whose abstract links to code, per publication year."""
+    total: Counter[str] = Counter()
+    coded: Counter[str] = Counter()
+    for a in annotated:
+        published = a.paper.published
+        year = str(published.year) if published and published.year else "no date"
+        total[year] += 1
+        coded[year] += _has_code(a)
+    groups = sorted(y for y in total if y != "no date") + (["no date"] if "no date" in total else [])
+    overall = sum(coded.values())
+    share = 100 * overall / len(annotated) if annotated else 0
+    caption = (f"{overall} of {len(annotated)} papers ({share:.0f}%) link to code in their abstract; "
+               "per year of publication, with the number of papers above each bar.")
+    if not annotated:
+        return Chart("chart-code", "Papers with code links", "There are no papers.", "")
+
+    def draw(ax: Axes) -> None:
+        values = [100 * coded[g] / total[g] for g in groups]
+        bars = ax.bar(range(len(groups)), values, color=BAR, width=0.6)
+        ax.bar_label(bars, [f"{coded[g]} of {total[g]}" for g in groups], padding=3, fontsize=8)
+        ax.set_xticks(range(len(groups)), groups)
+        ax.set_ylim(0, 110)
+        ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+        ax.grid(axis="y")
+        ax.set_ylabel("with code links")
+    return Chart("chart-code", "Papers with code links", caption, _draw("chart-code", "Papers with code links", (WIDTH, 3.2), draw))
+
+
+def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str) -> str:
+    """Draw a bar per month from the first to the last month with papers, empty months included."""
+    first, last = min(counts), max(counts)
+    months = [(y, m) for y in range(first[0], last[0] + 1) for m in range(1, 13) if first <= (y, m) <= last]
+
+    def draw(ax: Axes) -> None:
+        shown = [i for i, ym in enumerate(months) if counts.get(ym)]  # empty months take no SVG
+        ax.bar(shown, [counts[months[i]] for i in shown], color=colour, width=0.8)
+        ticks = [i for i, (_, m) in enumerate(months) if m == 1 or i == 0] if len(months) > 14 else \
+            list(range(len(months)))
+        ax.set_xticks(ticks, [_month_label(months[i], len(months) > 14) for i in ticks])
+        pad = max(0, 12 - len(months)) / 2  # a few months still get bars of a sensible width
+        ax.set_xlim(-0.6 - pad, len(months) - 0.4 + pad)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="y")
+        ax.set_ylabel("papers")
+    return _draw(key, title, (WIDTH, 3.0), draw)
+
+
+def _month_label(ym: tuple[int, int], yearly: bool) -> str:
+    year, month = ym
+    return str(year) if yearly and month == 1 else f"{MONTHS[month - 1]}\n{year}"
+
+
+def _draw(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes], None]) -> str:
+    """Draw a chart with draw(ax) and return it as SVG for inline use, ids prefixed with key."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"sitegen-{key}"}):
+        fig = Figure(figsize=size, layout="constrained")
+        draw(fig.add_subplot())
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return _inline(out.getvalue(), key, title)
+
+
+_FONT = re.compile(r"font-family: [^;\"]*")
+_SIZE = re.compile(r'<svg ([^>]*?)width="[\d.]+pt" height="[\d.]+pt"')
+
+
+def _inline(svg: str, key: str, title: str) -> str:
+    """Return matplotlib's SVG document as an element for a page: themed colours, page font, unique ids."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    svg = _SIZE.sub(r'<svg \1width="100%" role="img" aria-labelledby="' + key + '-title"', svg, count=1)
+    svg = svg.replace(">", f'>\n <title id="{key}-title">{html.escape(title)}</title>', 1)
+    svg = svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">#{key} *{{", 1)  # not the page's
+    svg = svg.replace(INK, "currentColor")
+    svg = _FONT.sub("font-family: inherit", svg)
+    svg = svg.replace('id="', f'id="{key}-').replace("url(#", f"url(#{key}-").replace('href="#', f'href="#{key}-')
+    svg = svg.replace(f'id="{key}-{key}-title"', f'id="{key}-title"')
+    return "\n".join(line.rstrip() for line in svg.strip().split("\n"))
+
+
+def _label(name: str) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= 40 else name[:39] + "…"
+
+
+def _has_code(a: Annotated) -> bool:
+    return any(link.kind is LinkKind.CODE for link in a.links)
+
+
+def _first_capture(a: Annotated) -> PartialDate | None:
+    dates = [s.captured for s in a.paper.seen_in if s.captured and s.captured.year]
+    return min(dates, key=PartialDate.sort_key) if dates else None

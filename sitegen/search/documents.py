@@ -1,0 +1,55 @@
+"""The papers as the search sees them: what is indexed and what a result shows, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sitegen.annotate.latex import plain
+from sitegen.model import Annotated, LinkKind, Tag
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One paper in the search index and in the result list."""
+
+    slug: str
+    """Page name under papers/."""
+    title: str
+    """Plain title (untrusted text: shown with text nodes only)."""
+    date: str
+    """Publication date as the paper page shows it, or 'undated'."""
+    year: int | None
+    """Publication year for the year filter, when known."""
+    topics: tuple[int, ...]
+    """Positions of the paper's topics in the topic list."""
+    has_code: bool
+    """Whether the abstract links to code."""
+    abstract: str
+    """Plain abstract (untrusted text), for the index and the result snippet."""
+    tags: str
+    """Topic names, space-separated, for the index."""
+    notes: str
+    """The curator's notes as plain text, for the index; empty when there are none."""
+
+
+def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...],
+              notes: Mapping[str, str]) -> list[SearchDoc]:
+    """Return one SearchDoc per paper, newest first; a paper's position is its document ref."""
+    position = {tag: n for n, tag in enumerate(topics)}
+    docs = []
+    for a in sorted(annotated, key=Annotated.newest_first_key):
+        published = a.paper.published
+        tags = [m.tag for m in a.tags if m.tag in position]
+        docs.append(SearchDoc(
+            slug=a.slug,
+            title=plain(a.title),
+            date=published.display() if published else "undated",
+            year=published.year if published else None,
+            topics=tuple(position[tag] for tag in tags),
+            has_code=any(link.kind is LinkKind.CODE for link in a.links),
+            abstract=plain(a.abstract),
+            tags=" ".join(tag.name for tag in tags),
+            notes=notes.get(a.slug, ""),
+        ))
+    return docs

@@ -1,0 +1,252 @@
+"""The search index and page, without a browser: encoding, escaping, determinism, notes, errors."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from lunr.index import Index
+
+from conftest import BUNDLED, ROOT
+from sitegen.annotate import annotate
+from sitegen.annotate.taxonomy import load_taxonomy
+from sitegen.archive import Archive
+from sitegen.build import ingest
+from sitegen.errors import BuildError, Report
+from sitegen.ingest.merge import merge
+from sitegen.model import Tag
+from sitegen.notes import load_notes
+from sitegen.render.site import render_site
+from sitegen.search import first_search_files, index_site, notes_to_text, scripts, text_files
+from sitegen.search.documents import SearchDoc, documents
+from sitegen.search.lunr_index import build_lunr, decode, encode, utf16_key
+from sitegen.search.page import search_page
+from sitegen.search.text import index_text
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_papers():
+    """Return the bundled archive's annotated papers, topics and notes (as plain text), as the build has them."""
+    report = Report()
+    archive = Archive(BUNDLED)
+    listings = ingest(archive, report)
+    merged = merge(listings)
+    taxonomy = load_taxonomy(archive.taxonomy, report)
+    notes = load_notes(archive.notes_dir, {paper.slug for paper in merged.papers}, report)
+    annotated = annotate(merged.papers, taxonomy, notes)
+    rendered = render_site(annotated, listings, taxonomy, "Paper archive", merged.duplicates)
+    return annotated, rendered.topics, {a.slug: notes_to_text(a.note.body) for a in annotated if a.note}
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return bundled_papers()
+
+
+def payload(script: str) -> object:
+    """Return the value a data file hands to sitegenSearchData."""
+    assert script.startswith(scripts.CALLBACK + "(") and script.endswith(");\n")
+    name, _, value = script[len(scripts.CALLBACK) + 1:-3].partition(",")
+    return json.loads(name), json.loads(value)
+
+
+def doc(ref: int, title: str, abstract: str = "", notes: str = "") -> SearchDoc:
+    return SearchDoc(slug=f"paper-{ref}", title=title, date="undated", year=None, topics=(), has_code=False,
+                     abstract=abstract, tags="", notes=notes)
+
+
+def test_data_script_cannot_leave_its_script_and_round_trips():
+    value = {"title": '</script><script>alert(1)</script> & <!-- \u2028 \u2029 "q"', "n": [1, 2]}
+    script = scripts.data_script("docs", value)
+    for raw in ("<", ">", "&", "\u2028", "\u2029"):
+        assert raw not in script
+    assert "\\u003c/script\\u003e" in script
+    assert payload(script) == ("docs", value)
+
+
+def test_data_script_is_deterministic():
+    assert scripts.data_script("x", {"b": 1, "a": [2]}) == 'sitegenSearchData("x",{"a":[2],"b":1});\n'
+
+
+def test_index_text_cuts_words_like_the_browser():
+    assert index_text("LLM-Pruner: On the (Structural) Pruning of GPT-3.5") == \
+        "llm pruner on the structural pruning of gpt 3 5"
+    assert index_text("foo: ~ ^ bar*~2 +baz -qux") == "foo bar 2 baz qux"
+    assert index_text("Cafe\u0301 __proto__") == "café __proto__"
+
+
+def test_notes_to_text_keeps_what_a_reader_sees():
+    note = ("# Why it matters\n\nUses *structured* [pruning](https://example.org/x) and `LoRA`.\n"
+            "<b>bold</b> ![a diagram](d.png)\n\n- first\n- second\n\n```\nfenced code\n```\n")
+    assert notes_to_text(note) == ("Why it matters\nUses structured pruning and LoRA. bold a diagram\n"
+                                   "first\nsecond\nfenced code")
+    assert "example.org" not in notes_to_text(note)
+    assert notes_to_text("") == ""
+
+
+def test_compact_index_finds_what_lunr_py_finds(bundled):
+    annotated, topics, notes = bundled
+    docs = documents(annotated, topics, notes)
+    original = build_lunr(docs)
+    loaded = Index.load(decode(encode(original, len(docs))))
+    for query in ("pruning", "quantization", "large language model", "diffusion", "long context", "curator"):
+        expected, got = original.search(query), loaded.search(query)
+        assert {r["ref"] for r in got} == {r["ref"] for r in expected}, query
+        assert got[0]["ref"] == expected[0]["ref"], query
+
+
+def test_titles_weigh_more_than_abstracts():
+    docs = [doc(0, "A survey", abstract="We study pruning at length."), doc(1, "Pruning networks", abstract="A study.")]
+    results = build_lunr(docs).search("pruning")
+    assert [r["ref"] for r in results] == ["1", "0"]
+
+
+def test_terms_are_in_javascript_order():
+    # U+FF41 (fullwidth a) sorts before U+1D400 (bold A) by code point, after it in UTF-16 as lunr.js needs.
+    docs = [doc(0, "\uff41bc \U0001d400bc zebra apple")]
+    compact = encode(build_lunr(docs), 1)
+    assert compact["terms"] == sorted(compact["terms"], key=utf16_key)
+    assert compact["terms"].index("\U0001d400bc") < compact["terms"].index("\uff41bc")
+
+
+def test_weights_are_rounded_integers_and_refs_are_positions():
+    docs = [doc(0, "Pruning language models"), doc(1, "Quantization", abstract="Post-training quantization.")]
+    compact = encode(build_lunr(docs), 2)
+    title = compact["vectors"][compact["fields"].index("title")]
+    assert len(title) == 2 and all(isinstance(n, int) for flat in title for n in flat)
+    assert compact["scale"] == 10 and compact["version"] == "2.3.9" and compact["pipeline"] == ["stemmer"]
+
+
+def test_notes_are_searchable():
+    annotated = bundled_papers()[0][:3]
+    slug = annotated[1].slug
+    files = index_site(annotated, (), notes={slug: notes_to_text("A *zyzzyva* note.")}).files
+    _, compact = payload(files["assets/search/index.js"])
+    _, docs = payload(files["assets/search/docs.js"])
+    found = Index.load(decode(compact)).search("zyzzyva")
+    assert [docs["docs"][int(r["ref"])][0] for r in found] == [slug]
+    assert list(found[0]["match_data"].metadata["zyzzyva"]) == ["notes"]
+
+
+def test_bundled_notes_are_searchable(bundled_site):
+    search = bundled_site[0] / "assets" / "search"
+    _, compact = payload((search / "index.js").read_text())
+    _, docs = payload((search / "docs.js").read_text())
+    ref = [row[0] for row in docs["docs"]].index("llm-pruner-on-the-structural-pruning-of-large-language-models")
+    found = {r["ref"]: r["match_data"].metadata for r in Index.load(decode(compact)).search("curator")}
+    assert "notes" in found[str(ref)]["curat"]
+
+
+def test_index_files_hold_only_what_search_needs(bundled):
+    annotated, topics, notes = bundled
+    files = index_site(annotated, topics, notes).files
+    _, docs = payload(files["assets/search/docs.js"])
+    assert docs["fields"] == ["slug", "title", "date", "year", "topics", "code"]
+    assert len(docs["docs"]) == len(annotated) == 207
+    pruner = next(row for row in docs["docs"] if row[1].startswith("LLM-Pruner"))
+    assert pruner[0] == "llm-pruner-on-the-structural-pruning-of-large-language-models"
+    assert pruner[2:4] == ["May 19, 2023", 2023] and pruner[5] == 1
+    assert "pruning" in [docs["topics"][n][0] for n in pruner[4]]
+    _, compact = payload(files["assets/search/index.js"])
+    assert compact["fields"] == ["title", "tags", "abstract", "notes"]
+    texts = [payload(files[k])[1] for k in sorted(files, key=lambda k: (len(k), k)) if "/text/" in k]
+    abstracts = [a for shard in texts for a in shard]
+    assert len(abstracts) == 207 and all(len(shard) <= docs["shard"] for shard in texts)
+    assert abstracts[[row[0] for row in docs["docs"]].index(pruner[0])].startswith("Large language models (LLMs)")
+
+
+def test_index_is_deterministic_across_processes():
+    code = ("import hashlib, sys; sys.path.insert(0, 'tests'); from conftest import read_fixture; "
+            "from sitegen.annotate import annotate; from sitegen.annotate.taxonomy import load_taxonomy; "
+            "from sitegen.errors import Report; from sitegen.ingest.merge import merge; "
+            "from sitegen.search import index_site; "
+            "listings = [read_fixture(n) for n in ('metadata_with_dates_and_upvotes.txt', 'hostile_text.txt')]; "
+            "taxonomy = load_taxonomy(None, Report()); a = annotate(merge(listings).papers, taxonomy); "
+            "f = index_site(a, taxonomy.tags, notes={a[0].slug: 'a note'}).files; "
+            "print(hashlib.sha256(repr(sorted(f.items())).encode()).hexdigest())")
+    digests = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                             check=True)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+
+
+def test_search_page_escapes_topic_names_and_offers_filters():
+    page = search_page((Tag("evil", '<b onclick="x">Evil</b> & co'), Tag("pruning", "Pruning")), [2025, 2023])
+    soup = BeautifulSoup(page.split("---\n", 2)[2], "html.parser")
+    options = {o["value"]: o.get_text() for o in soup.select("#sg-topic option")}
+    assert options == {"": "Any topic", "evil": '<b onclick="x">Evil</b> & co', "pruning": "Pruning"}
+    assert not soup.find("b")
+    assert [o["value"] for o in soup.select("#sg-year option")] == ["", "2025", "2023"]
+    assert soup.find("input", id="sg-code")["name"] == "code"
+    assert soup.find("form")["action"] == "search.html" and soup.find("input", id="sg-q")["name"] == "q"
+    assert "\n\n" not in page.split("---\n", 2)[2].strip()  # one raw HTML block
+
+
+def test_missing_lunr_js_is_reported_by_name(monkeypatch):
+    monkeypatch.setattr(scripts, "LUNR_JS", ("mkdocs", "contrib/search/templates/search/no-such-lunr.js"))
+    with pytest.raises(BuildError) as error:
+        scripts.lunr_js()
+    assert "no-such-lunr.js" in str(error.value) and "lunr.js not found" in str(error.value)
+
+
+def test_lunr_js_of_another_version_is_refused(monkeypatch, tmp_path):
+    package = tmp_path / "fakemkdocs"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "lunr.js").write_text("/**\n * lunr - http://lunrjs.com - A bit like Solr - 2.3.8\n */\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(scripts, "LUNR_JS", ("fakemkdocs", "lunr.js"))
+    with pytest.raises(BuildError) as error:
+        scripts.lunr_js()
+    assert "lunr.js is version 2.3.8, but lunr.py writes indexes for lunr.js 2.3.9" in str(error.value)
+
+
+def test_lunr_js_comes_from_mkdocs():
+    assert "lunr.Index.load = function" in scripts.lunr_js()
+
+
+def test_built_site_has_search_page_box_on_every_page_and_no_search_plugin(bundled_site):
+    site, result, _ = bundled_site
+    assert (site / "search.html").is_file()
+    assert not (site / "search" / "search_index.json").exists()
+    form = re.compile(r'<form class="sg-header-search" role="search" action="([^"]+)"')
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        html = page.read_text()
+        action = form.findall(html[:html.index("</header>")])
+        assert len(action) == 1, page
+        assert (page.parent / action[0]).resolve() == (site / "search.html").resolve(), page
+        assert ('src="assets/search/search.js"' in html) == (page == site / "search.html"), page
+    assert "index" in result.seconds
+
+
+def test_first_search_files_exist_and_are_small(bundled_site):
+    site, _, _ = bundled_site
+    files = first_search_files(site)
+    assert [f.name for f in files] == ["search.js", "lunr.js", "index.js", "docs.js"]
+    assert all(f.is_file() for f in files)
+    gzipped = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
+    assert gzipped < 200_000
+    assert len(text_files(site)) == 13
+
+
+def test_built_index_is_byte_identical_across_builds(bundled_site, tmp_path):
+    from sitegen.build import BuildOptions, build
+
+    build(BuildOptions(archive=BUNDLED, site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml"))
+    first, second = (site / "assets" / "search" for site in (bundled_site[0], tmp_path / "site"))
+    names = sorted(p.relative_to(first) for p in first.rglob("*.js"))
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*.js"))
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name

@@ -1,0 +1,83 @@
+"""The stats page: SVG charts drawn at build time, themed by the page, identical between builds."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from conftest import LISTINGS, ROOT, make_archive
+from sitegen.annotate import annotate_one
+from sitegen.annotate.taxonomy import Taxonomy
+from sitegen.build import BuildOptions, build
+from sitegen.model import Paper, PartialDate, Sighting, Tag
+from sitegen.render import stats
+
+TAXONOMY = Taxonomy([(Tag("pruning", "Pruning $x$ <b>"), ["prun*"])], "test")
+CHARTS = ["chart-published", "chart-captured", "chart-topics", "chart-code"]
+
+
+def _papers(n: int = 30):
+    out = []
+    for i in range(n):
+        published = PartialDate(2023 + i % 3, 1 + i % 12, 1) if i % 4 else None
+        abstract = "We prune." + (" Code: https://github.com/a/b" if i % 3 == 0 else "")
+        paper = Paper(slug=f"p{i}", title=f"Paper {i}", abstract=abstract, authors=None, published=published,
+                      upvotes=None, seen_in=(Sighting("x.txt", PartialDate(2025, 12, 16), None, 1),))
+        out.append(annotate_one(paper, TAXONOMY))
+    return out
+
+
+def test_the_stats_page_has_its_charts(bundled_site):
+    site, _, _ = bundled_site
+    soup = BeautifulSoup((site / "stats.html").read_text(), "html.parser")
+    figures = soup.select("figure.sg-chart")
+    assert [f["id"] for f in figures] == CHARTS
+    for figure in figures:
+        svg = figure.find("svg")
+        assert svg and svg.get("viewbox") and svg.get("role") == "img"
+        assert svg.find("title").get_text() and figure.find("figcaption").get_text()
+        assert svg.find_all("path") and svg.find_all("text")
+    nav = soup.select("nav.md-nav--primary a")
+    assert any(a.get("href") == "stats.html" for a in nav)
+    assert 'href="stats.html"' in (site / "index.html").read_text()
+
+
+def test_charts_follow_the_colour_scheme_and_need_no_network(bundled_site):
+    site, _, _ = bundled_site
+    page = (site / "stats.html").read_text()
+    body = page[page.index('<figure class="sg-chart"'):page.rindex("</figure>")]
+    assert "currentColor" in body
+    assert stats.INK not in body
+    assert not re.search(r"fill: ?#(?:fff|ffffff)\b", body, re.I)  # no white background
+    assert "<script" not in body and "<image" not in body
+    assert not re.search(r"(?:href|src)=\"https?:", body)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # four inline SVGs, no clashing ids
+    assert re.search(r'<style type="text/css">#chart-code \*\{', body)  # its style rules stay inside
+
+
+def test_charts_are_identical_between_builds():
+    papers = _papers()
+    assert stats.stats_page(papers) == stats.stats_page(list(papers))
+
+
+def test_topic_names_are_text_not_markup_or_math():
+    svg = stats.per_topic(_papers()).svg
+    assert "Pruning $x$ &lt;b&gt;" in svg and "<b>" not in svg
+
+
+def test_the_code_share_is_per_year_with_counts():
+    chart = stats.code_share(_papers())
+    assert chart.caption.startswith("10 of 30 papers (33%) link to code")
+    assert "no date" in chart.svg and " of " in chart.svg
+
+
+def test_an_archive_without_dates_says_so_instead_of_drawing(tmp_path):
+    archive = make_archive(tmp_path / "archive", [LISTINGS / "block_without_metadata.txt"])
+    build(BuildOptions(archive=archive, site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml", strict=True))
+    soup = BeautifulSoup((tmp_path / "site" / "stats.html").read_text(), "html.parser")
+    text = soup.find("article").get_text()
+    assert "No paper states a publication date with its year." in text
+    assert "No listing states its capture year." in text
+    assert [f["id"] for f in soup.select("figure.sg-chart")] == ["chart-topics", "chart-code"]
