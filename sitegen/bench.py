@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 
 from sitegen import fs
+from sitegen.search import first_search_files, text_files
 from sitegen.synth import synthesise
 
 QUERY = "quantization"
@@ -81,19 +81,17 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
     stages = json.loads(timings.read_text())
     generated = work / ".sitegen" / "mkdocs.yml"
 
-    # The floor: bare MkDocs on the very same pages, theme and nav, without the search index.
-    from sitegen.search import INDEX_DIR  # the folder of the prebuilt index inside the docs
-
-    baseline_cfg = _variant_config(generated, work / "baseline.yml", work / "baseline-site",
-                                   exclude_docs=f"/{INDEX_DIR}/\n/search.md\n")
+    # The floor: bare MkDocs on the very same pages, theme and nav (the search index is not in the docs).
+    baseline_cfg = _variant_config(generated, work / "baseline.yml", work / "baseline-site")
     baseline = run_timed([python, "-m", "mkdocs", "build", "-q", "-f", str(baseline_cfg)], work)
     rebuild = run_timed(build, work)
 
-    material_cfg = _variant_config(generated, work / "material.yml", work / "material-site",
-                                   plugins=["search"], exclude_docs=f"/{INDEX_DIR}/\n/search.md\n")
+    # Material's own search on the same pages, with Material's own header (not sitegen's overrides).
+    config = yaml.safe_load(generated.read_text(encoding="utf-8"))
+    theme = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+    material_cfg = _variant_config(generated, work / "material.yml", work / "material-site", theme=theme,
+                                   plugins=["search"], extra_css=[])
     run_timed([python, "-m", "mkdocs", "build", "-q", "-f", str(material_cfg)], work)
-
-    from sitegen.search import first_search_files
 
     pages = sorted((site / "papers").glob("*.html"))
     result: dict[str, Any] = {
@@ -101,20 +99,37 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
         "total_s": first.seconds,
         "mkdocs_baseline_s": baseline.seconds,
         "rebuild_s": rebuild.seconds,
-        "peak_rss_mb": first.peak_rss_mb,
+        "peak_rss_mb": max(first.peak_rss_mb, rebuild.peak_rss_mb),
         "site_bytes": _tree_bytes(site),
         "paper_page_bytes_median": int(statistics.median(p.stat().st_size for p in pages)),
-        "search_bytes_gz": _gz(first_search_files(site)),
+        "search_bytes_gz": _gz(first_search_files(site)) + _gz(_first_text_files(site)),
         "material_search_bytes_gz": _gz([work / "material-site" / "search" / "search_index.json"]),
         "stages_s": stages,
     }
     if browser:
-        from sitegen.benchbrowser import first_result_seconds, material_first_result_seconds
-
-        result["first_result_s"] = first_result_seconds(site, QUERY)
-        result["material_first_result_s"] = material_first_result_seconds(work / "material-site", QUERY)
+        result["first_result_s"] = first_result_seconds(site, "search.html?q=" + QUERY, ".sg-result")
+        result["material_first_result_s"] = first_result_seconds(
+            work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")
     result["ratios"] = _ratios(result)
     return result
+
+
+def _first_text_files(site: Path) -> list[Path]:
+    """Return the abstract files the first page of results loads (the newest papers come first)."""
+    return text_files(site)[:2]
+
+
+def first_result_seconds(site: Path, path: str, selector: str) -> float:
+    """Return seconds from opening path (over http, in headless Chromium) to the first result shown."""
+    from sitegen.browser import chromium, serve
+
+    with serve(site) as base, chromium() as context:
+        page = context.new_page()
+        page.goto(base + path, wait_until="commit")
+        shown = page.wait_for_function(
+            f"() => document.querySelector({json.dumps(selector)}) ? performance.now() : false",
+            polling="raf", timeout=600_000)
+        return round(shown.json_value() / 1000, 3)
 
 
 def _ratios(r: dict[str, Any]) -> dict[str, float]:
@@ -135,8 +150,3 @@ def table(result: dict[str, Any]) -> str:
     rows += [(k, v) for k, v in result["ratios"].items()]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
-
-
-def peak_memory_mb() -> float:
-    """Return this process's peak memory (for the in-process parts)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime
 import os
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sitegen import fs
 from sitegen.annotate import annotate
@@ -21,9 +24,12 @@ from sitegen.ingest.listing import read_listing
 from sitegen.ingest.merge import Merged, merge
 from sitegen.model import Annotated, Listing
 from sitegen.notes import load_notes
-from sitegen.publish import mkdocs_site
+from sitegen.parallel import second_core
+from sitegen.publish import incremental, mkdocs_site
 from sitegen.render.site import RenderedSite, render_site, topic_order_from
-from sitegen.search import index_site, notes_to_text
+from sitegen.search import SearchFiles, notes_to_text, page_for, search_assets, write_assets
+from sitegen.search.documents import documents
+from sitegen.search.page import PAGE as SEARCH_PAGE
 
 
 # The build's date when neither SOURCE_DATE_EPOCH nor any listing states one: 1980-01-01 UTC, the
@@ -103,16 +109,19 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
                            topic_order=topic_order_from(project.config, project.config_file, report))
     timer.lap("render")
 
-    search = index_site(annotated, rendered.topics, {a.slug: notes_to_text(a.note.body) for a in annotated
-                                                     if a.note})
-    timer.lap("index")
-
     if options.strict and report.skipped:
         raise BuildError(f"{len(report.skipped)} file(s) were skipped and --strict is set",
                          hint="fix or remove: " + ", ".join(report.skipped))
-    publish(project, replace(rendered, pages={**rendered.pages, **rendered.files, **search.files}), options, report,
-            result.epoch)
-    timer.lap("mkdocs")
+
+    # The search index is static files MkDocs need not see: a second core builds it while MkDocs runs.
+    docs = documents(annotated, rendered.topics, search_notes(annotated))
+    pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
+    with second_core() as core:
+        index = core.submit(_timed, search_assets, docs, rendered.topics, work_dir(options.site_dir) / "cache")
+        timer.lap("index")
+        publish(project, replace(rendered, pages=pages), options, report, result.epoch, late=index)
+        timer.lap("mkdocs")
+    result.seconds["index"] = index.result()[1]
 
     _fill(result, listings, merged, annotated, rendered)
     return result
@@ -161,19 +170,46 @@ def outputs(site_dir: Path) -> list[Path]:
             site_dir.parent / ".sitegen"]
 
 
+def work_dir(site_dir: Path) -> Path:
+    """Return the tool's work folder for a site: generated docs, derived config, caches."""
+    return site_dir.parent / ".sitegen"
+
+
+def search_notes(annotated: tuple[Annotated, ...]) -> dict[str, str]:
+    """Return the curators' notes as plain text, by paper slug, for the search index."""
+    return {a.slug: notes_to_text(a.note.body) for a in annotated if a.note}
+
+
+def _timed(fn: Callable[..., SearchFiles], *args: Any) -> tuple[SearchFiles, float]:
+    start = time.perf_counter()
+    return fn(*args), round(time.perf_counter() - start, 3)
+
+
 def publish(project: mkdocs_site.Project, rendered: RenderedSite, options: BuildOptions,
-            report: Report, epoch: int = DEFAULT_EPOCH) -> None:
-    """Write the docs, run MkDocs into a folder beside the site, and swap it in when it succeeded."""
-    work = options.site_dir.parent / ".sitegen"
+            report: Report, epoch: int = DEFAULT_EPOCH, late: Future | None = None) -> None:
+    """Write the docs, run MkDocs into a folder beside the site, add the late files, swap it in when done.
+
+    When the previous site was built from the same config, theme and versions, MkDocs rebuilds only the
+    pages whose Markdown changed (see publish/incremental.py); otherwise, and under --strict, all of them.
+    """
+    work = work_dir(options.site_dir)
     docs = work / "docs"
     mkdocs_site.write_docs(project, rendered.pages, docs, report)
     staging = options.site_dir.parent / f".{options.site_dir.name}.building"
     fs.discard(staging)
     config = mkdocs_site.derived_config(project, docs, options.site_dir, rendered.nav)
     config_path = mkdocs_site.write_config(config, work / "mkdocs.yml")
+    stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
     try:
-        warnings = mkdocs_site.run_mkdocs(config_path, strict=options.strict, site_dir=staging, epoch=epoch)
+        dirty = incremental.start(options.site_dir, staging, work, stamp, clean=options.strict)
+        warnings = mkdocs_site.run_mkdocs(config_path, strict=options.strict, site_dir=staging, epoch=epoch,
+                                          dirty=dirty)
+        if dirty:
+            incremental.remove_stale(staging, docs)
+        if late is not None:
+            write_assets(late.result()[0].files, staging)
         fs.swap_in(staging, options.site_dir)
+        incremental.finish(work, options.site_dir, stamp)
     finally:
         fs.discard(staging)  # left only when MkDocs or the swap failed; the previous site stays
     for message in warnings:

@@ -11,7 +11,7 @@ from sitegen import __version__
 from sitegen.errors import SitegenError
 
 # Sub-commands, in the order `sitegen --help` lists them: modules under sitegen/commands/.
-COMMANDS = ["build", "note", "bundle", "synth"]
+COMMANDS = ["build", "note", "bundle", "synth", "bench"]
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict]:

@@ -305,16 +305,23 @@ def test_the_bundled_archive_has_example_notes(bundled_site):
     assert not [w for w in result.report.warnings if "notes/" in w]
 
 
-def test_notes_reach_the_search_index_as_plain_text(tmp_path, monkeypatch):
+def test_notes_reach_the_search_index_as_plain_text(tmp_path):
     import sitegen.build
 
-    seen = {}
-    real = sitegen.build.index_site
+    archive = _archive(tmp_path, **{"paper-two": _fixture("note_with_tags_rating_and_status.md")})
+    _build(archive, tmp_path / "site")
+    from sitegen.annotate import annotate
+    from sitegen.annotate.taxonomy import load_taxonomy
+    from sitegen.archive import Archive
+    from sitegen.errors import Report
+    from sitegen.ingest.merge import merge
+    from sitegen.notes import load_notes
 
-    def spy(annotated, topics, notes=None):
-        seen.update(notes or {})
-        return real(annotated, topics, notes)
-
-    monkeypatch.setattr(sitegen.build, "index_site", spy)
-    _build(_archive(tmp_path, **{"paper-two": _fixture("note_with_tags_rating_and_status.md")}), tmp_path / "site")
-    assert seen == {"paper-two": "Why it matters\nThe curator's own words, with a link."}
+    report = Report()
+    papers = merge(sitegen.build.ingest(Archive(archive), report)).papers
+    notes = load_notes(archive / "notes", {p.slug for p in papers}, report)
+    annotated = annotate(papers, load_taxonomy(None, report), notes)
+    assert sitegen.build.search_notes(annotated) == {
+        "paper-two": "Why it matters\nThe curator's own words, with a link."}
+    index = (tmp_path / "site" / "assets" / "search" / "index.js").read_text()
+    assert '"curat' in index  # the note's words are indexed (stemmed)

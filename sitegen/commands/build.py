@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 HELP = "build the site from an archive"
@@ -28,6 +29,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
                     "A file that is not a listing is reported and skipped; the exit status is non-zero "
                     "when nothing usable is left.")
     add_archive_options(parser)
+    parser.add_argument("--timings", type=Path, metavar="FILE",
+                        help="write each stage's seconds to FILE as JSON (used by `sitegen bench`)")
     return parser
 
 
@@ -42,4 +45,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         report.emit()
     print(f"Built {args.site_dir}/: {result.summary()}")
+    if args.timings:
+        from sitegen import fs
+
+        fs.write_text(args.timings, json.dumps(result.seconds, sort_keys=True, indent=1) + "\n")
     return 0

@@ -124,7 +124,17 @@ def _hand_written_nav(project: Project) -> list[Any]:
     docs = project.docs_dir
     if not docs or not docs.is_dir():
         return []
-    return [page.relative_to(docs).as_posix() for page in sorted(docs.glob("*.md")) if page.name != "index.md"]
+    # Explicit titles: a dirty rebuild does not read unchanged pages, so it could not take them from their H1.
+    return [{_title(page): page.relative_to(docs).as_posix()} for page in sorted(docs.glob("*.md"))
+            if page.name != "index.md"]
+
+
+def _title(page: Path) -> str:
+    """Return a hand-written page's title: its first level-1 heading, else its file name."""
+    for line in page.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page.stem.replace("-", " ").replace("_", " ").capitalize()
 
 
 def write_config(config: dict[str, Any], path: Path) -> Path:
@@ -158,8 +168,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+# MkDocs' notice that it runs in dirty mode: sitegen chooses that mode itself, knowing when it is sound.
+_DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
 def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
-               epoch: int | None = None) -> list[str]:
+               epoch: int | None = None, dirty: bool = False) -> list[str]:
     """Build the site with MkDocs in this process; return its warnings. Strict: warnings fail the build.
 
     epoch, when given, is the build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place
@@ -179,7 +193,7 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(config_file=str(config_path), strict=strict, **overrides)
         with _source_date_epoch(epoch):
-            build(config)
+            build(config, dirty=dirty)
     except (Abort, ConfigurationError) as exc:
         details = "; ".join(collect.messages[:5])
         raise BuildError(f"MkDocs failed: {exc} {details}".strip(), path=config_path,
@@ -187,4 +201,4 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
     finally:
         logger.removeHandler(collect)
         logger.setLevel(previous)
-    return collect.messages
+    return [message for message in collect.messages if not message.startswith(_DIRTY_NOTICE)]

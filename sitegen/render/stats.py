@@ -162,9 +162,9 @@ def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str
     def draw(ax: Axes) -> None:
         shown = [i for i, ym in enumerate(months) if counts.get(ym)]  # empty months take no SVG
         ax.bar(shown, [counts[months[i]] for i in shown], color=colour, width=0.8)
-        ticks = [i for i, (_, m) in enumerate(months) if m == 1 or i == 0] if len(months) > 14 else \
-            list(range(len(months)))
-        ax.set_xticks(ticks, [_month_label(months[i], len(months) > 14) for i in ticks])
+        yearly = len(months) > 14  # then every January is labelled with its year, and nothing else
+        ticks = [i for i, (_, m) in enumerate(months) if m == 1] if yearly else list(range(len(months)))
+        ax.set_xticks(ticks, [_month_label(months[i], yearly) for i in ticks])
         pad = max(0, 12 - len(months)) / 2  # a few months still get bars of a sensible width
         ax.set_xlim(-0.6 - pad, len(months) - 0.4 + pad)
         ax.yaxis.get_major_locator().set_params(integer=True)

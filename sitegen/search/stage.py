@@ -12,10 +12,13 @@ lunr.js, index.js and docs.js, then the text files of the results it shows.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import __version__, fs
 from sitegen.model import Annotated, Tag
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.lunr_index import build_lunr, encode
@@ -42,10 +45,32 @@ def index_site(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...],
                notes: Mapping[str, str] | None = None) -> SearchFiles:
     """Build the search index and page; notes maps a paper's slug to its curator's notes as plain text."""
     docs = documents(annotated, topics, notes or {})
+    assets = search_assets(docs, topics)
+    files = {PAGE: page_for(docs, topics), **assets.files}
+    return SearchFiles(files=files, documents=assets.documents, terms=assets.terms)
+
+
+def page_for(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> str:
+    """Return the search page's Markdown (its filters list the topics and years there are)."""
+    return search_page(topics, sorted({d.year for d in docs if d.year}, reverse=True))
+
+
+def search_assets(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | None = None) -> SearchFiles:
+    """Return the index, result data, abstracts and lunr.js as files under ASSETS.
+
+    These are static files MkDocs need not see, so the build makes them in a second process while MkDocs
+    runs. With a cache folder, an unchanged archive reuses the last index (keyed by a hash of its input).
+    """
+    lunr = lunr_js()
+    key = hashlib.sha256(repr((__version__, docs, topics)).encode() + lunr.encode()).hexdigest()
+    cached = cache / "search-index.json" if cache else None
+    if cached and cached.is_file():
+        stored = json.loads(cached.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            return SearchFiles(files=stored["files"], documents=stored["documents"], terms=stored["terms"])
     compact = encode(build_lunr(docs), len(docs))
     files = {
-        PAGE: search_page(topics, sorted({d.year for d in docs if d.year}, reverse=True)),
-        f"{ASSETS}/lunr.js": lunr_js(),
+        f"{ASSETS}/lunr.js": lunr,
         f"{ASSETS}/index.js": data_script("index", compact),
         f"{ASSETS}/docs.js": data_script("docs", _docs_data(docs, topics)),
     }
@@ -53,7 +78,18 @@ def index_site(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...],
         shard = start // TEXT_SHARD
         files[f"{ASSETS}/text/{shard}.js"] = data_script(
             f"text/{shard}", [d.abstract for d in docs[start:start + TEXT_SHARD]])
-    return SearchFiles(files=files, documents=len(docs), terms=len(compact["terms"]))
+    result = SearchFiles(files=files, documents=len(docs), terms=len(compact["terms"]))
+    if cached:
+        fs.write_text(cached, json.dumps({"key": key, "files": files, "documents": result.documents,
+                                          "terms": result.terms}, sort_keys=True))
+    return result
+
+
+def write_assets(files: Mapping[str, str], site: Path) -> None:
+    """Put the search files into a built site, replacing any from an earlier build."""
+    fs.discard(site / ASSETS / "text")
+    for rel, text in files.items():
+        fs.write_text(site / rel, text)
 
 
 def _docs_data(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> dict[str, object]:
