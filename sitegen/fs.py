@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+PUBLIC = 0o644
+"""Mode of every file the tool writes: readable by all, as a static site's files must be."""
+
+
 def write_text(path: Path, text: str) -> bool:
     """Write text atomically; skip the write when the file already holds it. Return whether it changed."""
     data = text.encode("utf-8")
@@ -24,6 +28,7 @@ def write_text(path: Path, text: str) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, PUBLIC)  # mkstemp makes 0600; a web server must be able to read what is published
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -82,7 +87,7 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the result is meant to be shared
+        os.chmod(tmp, PUBLIC)  # mkstemp makes 0600; the result is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

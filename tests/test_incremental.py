@@ -60,3 +60,11 @@ def test_changed_config_or_strict_means_a_clean_build(tmp_path):
                                                                 "site_name: Renamed archive"))
     build(BuildOptions(archive=archive, site_dir=site, config_file=config))
     assert "Renamed archive" in page.read_text()
+
+
+def test_every_published_file_is_readable_by_a_web_server(tmp_path):
+    archive = make_archive(tmp_path / "archive", [LISTINGS / "block_without_metadata.txt"])
+    site = tmp_path / "out" / "site"
+    _build(archive, site)
+    unreadable = [p for p in site.rglob("*") if p.is_file() and not p.stat().st_mode & 0o004]
+    assert not unreadable

@@ -52,9 +52,7 @@ def bundled():
 
 def payload(script: str) -> object:
     """Return the value a data file hands to sitegenSearchData."""
-    assert script.startswith(scripts.CALLBACK + "(") and script.endswith(");\n")
-    name, _, value = script[len(scripts.CALLBACK) + 1:-3].partition(",")
-    return json.loads(name), json.loads(value)
+    return scripts.read_data_script(script)
 
 
 def doc(ref: int, title: str, abstract: str = "", notes: str = "") -> SearchDoc:
@@ -67,12 +65,13 @@ def test_data_script_cannot_leave_its_script_and_round_trips():
     script = scripts.data_script("docs", value)
     for raw in ("<", ">", "&", "\u2028", "\u2029"):
         assert raw not in script
-    assert "\\u003c/script\\u003e" in script
+    assert "\\\\u003c/script\\\\u003e" in script
     assert payload(script) == ("docs", value)
 
 
 def test_data_script_is_deterministic():
-    assert scripts.data_script("x", {"b": 1, "a": [2]}) == 'sitegenSearchData("x",{"a":[2],"b":1});\n'
+    assert scripts.data_script("x", {"b": 1, "a": ["it's"]}) == \
+        'sitegenSearchData("x",JSON.parse(\'{"a":["it\\\'s"],"b":1}\'));\n'
 
 
 def test_index_text_cuts_words_like_the_browser():

@@ -11,6 +11,8 @@ import lunr
 
 from sitegen.errors import BuildError
 
+SCRIPT_FORMAT = 2
+"""Changes whenever the data files' form changes, so that cached indexes are rebuilt."""
 CALLBACK = "sitegenSearchData"
 """The function search.js defines; every data file calls it with its name and value."""
 LUNR_JS = ("mkdocs", "contrib/search/templates/search/lunr.js")
@@ -25,7 +27,21 @@ def data_script(name: str, value: Any) -> str:
     """Return a JS file handing value to the search page; the JSON is deterministic and cannot leave the script."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-    return f"{CALLBACK}({json.dumps(name)},{text});\n"
+    # Browsers parse a JSON string several times faster than the same data written as a JavaScript literal.
+    quoted = text.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{CALLBACK}({json.dumps(name)},JSON.parse('{quoted}'));\n"
+
+
+_QUOTED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def read_data_script(script: str) -> tuple[str, Any]:
+    """Return the name and value a data file hands over (the inverse of data_script, for checks)."""
+    prefix, suffix = f"{CALLBACK}(", "'));\n"
+    if not (script.startswith(prefix) and script.endswith(suffix)):
+        raise ValueError("not a search data script")
+    name, _, quoted = script[len(prefix):-len(suffix)].partition(",JSON.parse('")
+    return json.loads(name), json.loads(_QUOTED.sub(r"\1", quoted))
 
 
 def lunr_js() -> str:

@@ -23,7 +23,7 @@ from sitegen.model import Annotated, Tag
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.lunr_index import build_lunr, encode
 from sitegen.search.page import PAGE, search_page
-from sitegen.search.scripts import data_script, lunr_js
+from sitegen.search.scripts import SCRIPT_FORMAT, data_script, lunr_js
 
 ASSETS = "assets/search"
 TEXT_SHARD = 16
@@ -62,7 +62,7 @@ def search_assets(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | 
     runs. With a cache folder, an unchanged archive reuses the last index (keyed by a hash of its input).
     """
     lunr = lunr_js()
-    key = hashlib.sha256(repr((__version__, docs, topics)).encode() + lunr.encode()).hexdigest()
+    key = hashlib.sha256(repr((__version__, SCRIPT_FORMAT, docs, topics)).encode() + lunr.encode()).hexdigest()
     cached = cache / "search-index.json" if cache else None
     if cached and cached.is_file():
         stored = json.loads(cached.read_text(encoding="utf-8"))

@@ -52,32 +52,49 @@
     return !lunr.stopWordFilter(new lunr.Token(word));
   }
 
-  /* Turn the compact index (lunr_index.encode) back into lunr's serialised form. */
+  /* Turn the compact index (lunr_index.encode) back into lunr's serialised form. The postings (term ->
+     documents) are the vectors transposed; building all of them as objects up front costs most of the
+     load time at 10k papers, so each term's posting is made when a query first reads it. */
+  var NO_METADATA = Object.freeze({});
+
   function decode(data) {
-    var fields = data.fields, terms = data.terms, postings = new Array(terms.length), vectors = [];
+    var fields = data.fields, terms = data.terms, vectors = [], docsOf = [];
     var t, f;
-    for (t = 0; t < terms.length; t++) {
-      var posting = { _index: t };
-      for (f = 0; f < fields.length; f++) posting[fields[f]] = {};
-      postings[t] = posting;
-    }
     for (f = 0; f < fields.length; f++) {
-      var field = fields[f], perDoc = data.vectors[f];
+      var field = fields[f], perDoc = data.vectors[f], lists = new Array(terms.length);
       for (var ref = 0; ref < perDoc.length; ref++) {
-        var flat = perDoc[ref], elements = new Array(flat.length), key = String(ref);
+        var flat = perDoc[ref], elements = new Array(flat.length);
         t = 0;
         for (var i = 0; i < flat.length; i += 2) {
           t += flat[i];
           elements[i] = t;
           elements[i + 1] = flat[i + 1] / data.scale;
-          postings[t][field][key] = {};
+          (lists[t] || (lists[t] = [])).push(ref);
         }
-        vectors.push([field + "/" + key, elements]);
+        vectors.push([field + "/" + ref, elements]);
       }
+      docsOf.push(lists);
+    }
+    function lazyField(posting, field, refs) {
+      Object.defineProperty(posting, field, {
+        enumerable: true, configurable: true,
+        get: function () {
+          var documents = {};
+          if (refs) for (var k = 0; k < refs.length; k++) documents[refs[k]] = NO_METADATA;
+          Object.defineProperty(posting, field, { value: documents, enumerable: true });
+          return documents;
+        }
+      });
+    }
+    var invertedIndex = new Array(terms.length);
+    for (t = 0; t < terms.length; t++) {
+      var posting = { _index: t };
+      for (f = 0; f < fields.length; f++) lazyField(posting, fields[f], docsOf[f][t]);
+      invertedIndex[t] = [terms[t], posting];
     }
     return {
       version: data.version, fields: fields, pipeline: data.pipeline, fieldVectors: vectors,
-      invertedIndex: terms.map(function (term, n) { return [term, postings[n]]; })
+      invertedIndex: invertedIndex
     };
   }
 
