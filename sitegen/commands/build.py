@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sitegen.build import BuildResult
 
 HELP = "build the site from an archive"
 
@@ -34,7 +38,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
+def build_and_report(args: argparse.Namespace) -> BuildResult:
+    """Build with the archive options; print the warnings (even when the build fails) and the summary."""
     from sitegen.build import BuildOptions, build
     from sitegen.errors import Report
 
@@ -45,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         report.emit()
     print(f"Built {args.site_dir}/: {result.summary()}")
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    result = build_and_report(args)
     if args.timings:
         from sitegen import fs
 

@@ -27,18 +27,11 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sitegen.build import BuildOptions, build
-    from sitegen.errors import Report
+    from sitegen.commands.build import build_and_report
     from sitegen.publish.bundle import external_fetches, write_bundle
 
     _check_out(args.out, args.site_dir)
-    report = Report()
-    try:
-        result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
-                                    strict=args.strict), report)
-    finally:
-        report.emit()
-    print(f"Built {args.site_dir}/: {result.summary()}")
+    result = build_and_report(args)
     _refuse_network(external_fetches(args.site_dir), args.site_dir)
     bundle = write_bundle(args.site_dir, args.out, result.epoch)
     print(f"Wrote {bundle.path}: {bundle.files} files, {bundle.size / 1e6:.1f} MB; unzip it and open "
