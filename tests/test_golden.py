@@ -6,9 +6,8 @@ import os
 import re
 from pathlib import Path
 
-import pytest
 
-from conftest import FIXTURES, LISTINGS, make_archive
+from conftest import LISTINGS, make_archive
 from sitegen.annotate import annotate
 from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive

@@ -48,10 +48,10 @@ def _record(work: Path, site_dir: Path) -> Path:
     return work / f"site-{key}.fingerprint"
 
 
-def start(site_dir: Path, staging: Path, work: Path, print_: str, clean: bool) -> bool:
+def start(site_dir: Path, staging: Path, work: Path, stamp: str, clean: bool) -> bool:
     """Copy the previous site into staging when it was built with the same fingerprint; return whether to."""
     record = _record(work, site_dir)
-    if clean or not site_dir.is_dir() or not record.is_file() or record.read_text() != print_:
+    if clean or not site_dir.is_dir() or not record.is_file() or record.read_text() != stamp:
         record.unlink(missing_ok=True)
         return False
     # copy2 keeps the old pages' times, which is what tells MkDocs they need no rebuilding.
@@ -74,6 +74,6 @@ def remove_stale(staging: Path, docs: Path) -> int:
     return removed
 
 
-def finish(work: Path, site_dir: Path, print_: str) -> None:
+def finish(work: Path, site_dir: Path, stamp: str) -> None:
     """Remember what the site now in place was built from."""
-    fs.write_text(_record(work, site_dir), print_)
+    fs.write_text(_record(work, site_dir), stamp)

@@ -78,27 +78,28 @@ def per_month_published(annotated: Sequence[Annotated]) -> Chart:
     """Chart papers per month of publication."""
     dates = [a.paper.published for a in annotated if a.paper.published and a.paper.published.year]
     missing = len(annotated) - len(dates)
-    caption = (f"{len(dates)} papers by the month they were published; {missing} state no date "
-               "or no year and are not shown.")
-    if not dates:
-        return Chart("chart-published", "Papers per month, by publication date",
-                     "No paper states a publication date with its year.", "")
-    return Chart("chart-published", "Papers per month, by publication date", caption,
-                 _monthly("chart-published", "Papers per month, by publication date", Counter((d.year, d.month) for d in dates), BAR))
+    return _monthly_chart("chart-published", "Papers per month, by publication date", dates, BAR,
+                          f"{len(dates)} papers by the month they were published; {missing} state no date "
+                          "or no year and are not shown.",
+                          "No paper states a publication date with its year.")
 
 
 def per_month_captured(annotated: Sequence[Annotated]) -> Chart:
     """Chart papers per month the archive first captured them (listings' capture dates)."""
-    firsts = [_first_capture(a) for a in annotated]
-    dates = [d for d in firsts if d is not None]
+    dates = [d for d in (_first_capture(a) for a in annotated) if d is not None]
     missing = len(annotated) - len(dates)
-    caption = (f"{len(dates)} papers by the month a listing first showed them; {missing} were seen only in "
-               "listings whose capture year is unknown and are not shown.")
+    return _monthly_chart("chart-captured", "Papers per month, by capture date", dates, BAR_2,
+                          f"{len(dates)} papers by the month a listing first showed them; {missing} were seen "
+                          "only in listings whose capture year is unknown and are not shown.",
+                          "No listing states its capture year.")
+
+
+def _monthly_chart(key: str, title: str, dates: Sequence[PartialDate], colour: str, caption: str,
+                   empty: str) -> Chart:
+    """Return a per-month bar chart of dates (all with a year), or the empty-chart text."""
     if not dates:
-        return Chart("chart-captured", "Papers per month, by capture date",
-                     "No listing states its capture year.", "")
-    return Chart("chart-captured", "Papers per month, by capture date", caption,
-                 _monthly("chart-captured", "Papers per month, by capture date", Counter((d.year, d.month) for d in dates), BAR_2))
+        return Chart(key, title, empty, "")
+    return Chart(key, title, caption, _monthly(key, title, Counter((d.year, d.month) for d in dates), colour))
 
 
 def per_topic(annotated: Sequence[Annotated]) -> Chart:
