@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback; "
-                  "please report it)", file=sys.stderr)
+            print(f"internal error: {_kind(exc)}: {exc} (run with --debug for the traceback; please report it)",
+                  file=sys.stderr)
         return 70
+
+
+def _kind(exc: BaseException) -> str:
+    """Name an exception's type so it cannot read as a word of the message (struct.error, not "error")."""
+    kind = type(exc)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"

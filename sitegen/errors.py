@@ -1,10 +1,52 @@
-"""The error hierarchy and the report that collects problems during a build."""
+"""The error hierarchy, and the report that collects problems during a build and formats them once."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
+
+SHOWN = 60
+"""Characters of a user's value quoted in a message: a message stays one readable line."""
+LONGEST = 2000
+"""A message longer than this is cut (a backstop: values are quoted with shown())."""
+
+
+def shown(value: object, limit: int = SHOWN) -> str:
+    """Return value quoted for a message (its repr), cut to about limit characters, saying how long it was."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, (str, bytes)):
+        return f"{text[:limit]}… ({len(value):,} characters)"
+    return f"{text[:limit]}…"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem a user can fix: where it is, what is wrong, what to do."""
+
+    message: str
+    """What is wrong, in a sentence without the place."""
+    path: str | None = None
+    """The file it is in, as the user named it."""
+    line: int | None = None
+    """1-based line in that file, where known."""
+    hint: str = ""
+    """What to do about it."""
+    skipped: bool = False
+    """Whether the file was left out of the build because of it."""
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        text = f"{text} ({self.hint})" if self.hint else text
+        if self.skipped:
+            text += " -- skipped"
+        return text if len(text) <= LONGEST else text[:LONGEST] + "…"
 
 
 class SitegenError(Exception):
@@ -13,17 +55,26 @@ class SitegenError(Exception):
     def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
                  hint: str = "") -> None:
         super().__init__(message)
-        self.message = message
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.hint = hint
+        self.problem = Problem(message, str(path) if path is not None else None, line, hint)
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def path(self) -> str | None:
+        return self.problem.path
+
+    @property
+    def line(self) -> int | None:
+        return self.problem.line
+
+    @property
+    def hint(self) -> str:
+        return self.problem.hint
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        text = f"{where}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return str(self.problem)
 
 
 class ListingError(SitegenError):
@@ -34,26 +85,50 @@ class ConfigError(SitegenError):
     """A bad value in the archive's manifest, taxonomy or a note's front matter."""
 
 
+class ArchiveFileError(SitegenError):
+    """A file of the archive that the tool will not read: a link out of the archive, a FIFO, a folder."""
+
+
+class OutputError(SitegenError):
+    """A place the build was asked to write that holds something the tool did not make."""
+
+
 class BuildError(SitegenError):
     """The build cannot go on (nothing usable left, MkDocs failed)."""
 
 
 @dataclass
 class Report:
-    """Warnings and skipped files gathered by every stage, printed once."""
+    """Problems found by every stage, as records; printed once, as `warning:` lines."""
 
-    warnings: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    """Files reported and left out of the build."""
+    problems: list[Problem] = field(default_factory=list)
 
-    def warn(self, problem: SitegenError | str) -> None:
-        self.warnings.append(str(problem))
+    def warn(self, problem: SitegenError | Problem | str, *, path: Path | str | None = None,
+             line: int | None = None, hint: str = "") -> None:
+        """Record a problem the build goes on past: an error's, or a message with its place."""
+        if isinstance(problem, SitegenError):
+            problem = problem.problem
+        elif isinstance(problem, str):
+            problem = Problem(problem, str(path) if path is not None else None, line, hint)
+        self.problems.append(problem)
 
     def skip(self, problem: SitegenError) -> None:
-        self.skipped.append(problem.path or "")
-        self.warnings.append(f"{problem} -- skipped")
+        """Record a file left out of the build, and why."""
+        p = problem.problem
+        self.problems.append(Problem(p.message, p.path, p.line, p.hint, skipped=True))
 
-    def emit(self, stream=None) -> None:
+    @property
+    def warnings(self) -> list[str]:
+        """Every problem as the line a user sees (without the `warning:` prefix)."""
+        return [str(p) for p in self.problems]
+
+    @property
+    def skipped(self) -> list[str]:
+        """The files left out of the build."""
+        return [p.path or "" for p in self.problems if p.skipped]
+
+    def emit(self, stream: TextIO | None = None) -> None:
+        """Print every problem, one line each."""
         stream = stream or sys.stderr
         for line in self.warnings:
             print(f"warning: {line}", file=stream)

@@ -54,9 +54,11 @@ def prune(root: Path, keep: set[Path]) -> None:
             path.rmdir()
 
 
-def swap_in(staged: Path, target: Path) -> None:
-    """Replace target with the fully built staged folder; the old one goes only after the swap."""
-    old = target.with_name(f".{target.name}.old")
+def swap_in(staged: Path, target: Path, old: Path) -> None:
+    """Replace target with the fully built staged folder; the old one moves to old and goes after the swap.
+
+    All three are tool-owned folders (layout.check_outputs made sure before the build began).
+    """
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
@@ -77,6 +79,16 @@ def discard(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def public_umask() -> Iterator[None]:
+    """Create files readable by all while the block runs (MkDocs' files too): a published site must be."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 @contextlib.contextmanager

@@ -9,6 +9,11 @@ import enum
 from dataclasses import dataclass, field
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FIRST_YEAR = 1900
+LAST_YEAR = 2099
+"""Years a stated date may have: a date outside them is a typo (2205 for 2025) and is reported, not used."""
+RESERVED_TOPICS = frozenset({"index", "untagged"})
+"""Topic page names the site uses itself (topics/index.html, topics/untagged.html)."""
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",

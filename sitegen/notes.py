@@ -20,39 +20,29 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import markdown
-from markdown_it import MarkdownIt
-from slugify import slugify
-
-from sitegen.errors import ConfigError, Report
-from sitegen.model import Note, Tag
+from sitegen.archive import Archive
+from sitegen.errors import ConfigError, Report, SitegenError, shown
+from sitegen.ingest.slugs import page_name
+from sitegen.model import RESERVED_TOPICS, Note, Tag
+from sitegen.render.note import unclosed
 from sitegen.yamlfile import line_of, load_yaml
 
 FRONT_MATTER_KEYS = ("tags", "rating", "status")
-RESERVED_TOPICS = {"index", "untagged"}
-"""Topic page names the site uses itself."""
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)\s*$")
 
 
-def load_notes(notes_dir: Path, papers: Collection[str], report: Report) -> dict[str, Note]:
-    """Read every note in notes_dir, by slug; report bad notes and notes on papers not in the archive."""
-    if not notes_dir.is_dir():
+def load_notes(archive: Archive, papers: Collection[str], report: Report) -> dict[str, Note]:
+    """Read every note of the archive, by slug; report bad notes and notes on papers not in the archive."""
+    try:
+        files = archive.entries(archive.notes_dir, (".md",), report, "a note (notes/<paper-page-name>.md)")
+    except SitegenError as exc:
+        report.warn(exc)
         return {}
     notes: dict[str, Note] = {}
-    try:
-        files = sorted(notes_dir.iterdir())
-    except OSError as exc:
-        report.warn(ConfigError(f"cannot be read: {exc.strerror}", path=notes_dir))
-        return {}
     for path in files:
-        if path.name.startswith("."):
-            continue  # editors' swap and backup files
-        if path.suffix != ".md" or not path.is_file():
-            report.warn(f"{path}: not a note (a note is notes/<paper-page-name>.md); ignored")
-            continue
         try:
-            note = read_note(path, report)
-        except ConfigError as exc:
+            note = read_note(path, report, archive.read_bytes(path))
+        except SitegenError as exc:
             report.skip(exc)
             continue
         if note.slug not in papers:
@@ -61,10 +51,10 @@ def load_notes(notes_dir: Path, papers: Collection[str], report: Report) -> dict
     return _same_names(notes)
 
 
-def read_note(path: Path, report: Report) -> Note:
-    """Read one note; raise ConfigError naming the file and line when its front matter is malformed."""
+def read_note(path: Path, report: Report, data: bytes | None = None) -> Note:
+    """Read one note (or its bytes, read already); raise ConfigError naming the file and line when malformed."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = (path.read_bytes() if data is None else data).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError("is not UTF-8 text", path=path, hint="re-save it as UTF-8") from None
     except OSError as exc:
@@ -72,12 +62,13 @@ def read_note(path: Path, report: Report) -> Note:
     front, body = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
     data = _front_matter(path, front)
     for key in sorted(set(data) - set(FRONT_MATTER_KEYS), key=str):
-        report.warn(ConfigError(f"unknown front matter key {key!r}", path=path, line=_line(front, key),
+        report.warn(ConfigError(f"unknown front matter key {shown(key)}", path=path, line=_line(front, str(key)),
                                 hint="a note knows " + ", ".join(FRONT_MATTER_KEYS)))
     tags, removed = _tags(path, front, data.get("tags"), report)
-    if leaves_html_open(body):
-        report.warn(ConfigError("the note opens an HTML tag it never closes, which would swallow the rest of "
-                                "the page; its text is left out", path=path, hint="close the tag"))
+    left_open = unclosed(body)
+    if left_open:
+        report.warn(ConfigError(f"the note {left_open}, which would swallow or break the rest of the page; "
+                                "its text is left out", path=path, hint="close every HTML tag the note opens"))
         body = ""
     return Note(slug=path.stem, path=str(path), body=body, tags=tags, removed=removed,
                 rating=_rating(path, front, data.get("rating")), status=_status(path, front, data.get("status")))
@@ -122,7 +113,7 @@ def _tags(path: Path, front: str | None, value: Any, report: Report) -> tuple[tu
         value = [part for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(item, (str, int)) and not isinstance(item, bool)
                                               for item in value):
-        raise ConfigError(f"'tags' must be a list of topic names like [key-paper, -agents], not {value!r}",
+        raise ConfigError(f"'tags' must be a list of topic names like [key-paper, -agents], not {shown(value)}",
                           path=path, line=_line(front, "tags"))
     added: dict[str, Tag] = {}
     removed: list[str] = []
@@ -130,9 +121,9 @@ def _tags(path: Path, front: str | None, value: Any, report: Report) -> tuple[tu
         name = " ".join(str(item).split())
         minus = name.startswith("-")
         name = name.removeprefix("-").strip()
-        slug = slugify(name)
+        slug = page_name(name, fallback="")
         if not slug or slug in RESERVED_TOPICS:
-            report.warn(ConfigError(f"tag {item!r} cannot be a topic; ignored", path=path, line=_line(front, "tags"),
+            report.warn(ConfigError(f"tag {shown(item)} cannot be a topic; ignored", path=path, line=_line(front, "tags"),
                                     hint="use letters or digits, and not 'index' or 'untagged'"))
         elif minus:
             removed.append(slug)
@@ -145,7 +136,7 @@ def _rating(path: Path, front: str | None, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ConfigError(f"'rating' must be a whole number from 1 to 5, not {value!r}", path=path,
+        raise ConfigError(f"'rating' must be a whole number from 1 to 5, not {shown(value)}", path=path,
                           line=_line(front, "rating"), hint="e.g. rating: 4")
     return value
 
@@ -154,16 +145,16 @@ def _status(path: Path, front: str | None, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or isinstance(value, bool):
-        raise ConfigError(f"'status' must be text like read, to-read or key-paper, not {value!r}", path=path,
+        raise ConfigError(f"'status' must be text like read, to-read or key-paper, not {shown(value)}", path=path,
                           line=_line(front, "status"), hint="quote it if YAML reads it as something else")
     return " ".join(value.split()) or None
 
 
-def _orphan(path: Path, slug: str, papers: Collection[str]) -> str:
+def _orphan(path: Path, slug: str, papers: Collection[str]) -> ConfigError:
     near = difflib.get_close_matches(slug, list(papers), n=1, cutoff=0.8)
     hint = f"did you mean {near[0]}.md? " if near else ""
-    return (f"{path}: no paper in the archive has the page name {slug!r}; the note is kept but not shown "
-            f"({hint}a note is named after its paper's page, papers/<name>.html)")
+    return ConfigError(f"no paper in the archive has the page name {shown(slug)}; the note is kept but not shown",
+                       path=path, hint=f"{hint}a note is named after its paper's page, papers/<name>.html")
 
 
 def _same_names(notes: dict[str, Note]) -> dict[str, Note]:
@@ -179,44 +170,3 @@ def _renamed(note: Note, names: dict[str, Tag]) -> Note:
     if all(names[tag.slug].name == tag.name for tag in note.tags):
         return note
     return replace(note, tags=tuple(names[tag.slug] for tag in note.tags))
-
-
-_MARKDOWN = MarkdownIt("commonmark")
-_SENTINEL = "sitegen*note-end*"
-
-
-def embeddable(body: str) -> str:
-    """Return a note's Markdown ready to sit inside a generated page.
-
-    Its headings move two levels down (`#` becomes `###`, under the page's "Curator's note" heading), and a
-    code fence it leaves open is closed, so that it cannot swallow the rest of the page.
-    """
-    lines: list[str | None] = list(body.rstrip().split("\n"))
-    tokens = _MARKDOWN.parse(body.rstrip())
-    for token in tokens:
-        if token.type != "heading_open" or not token.map:
-            continue
-        first, end = token.map
-        level = int(token.tag[1])
-        if token.markup.startswith("#"):
-            text = (lines[first] or "").lstrip(" ")[level:]
-        else:  # a setext heading: its text lines, then the underline
-            text = " " + " ".join((line or "").strip() for line in lines[first:end - 1])
-            lines[first + 1:end] = [None] * (end - first - 1)
-        lines[first] = "#" * min(level + 2, 6) + text
-    kept = [line for line in lines if line is not None]
-    last = next((t for t in reversed(tokens) if t.level == 0), None)
-    if last is not None and last.type == "fence" and not _closes(kept[-1], last.markup):
-        kept.append(last.markup)
-    return "\n".join(kept)
-
-
-def _closes(line: str, markup: str) -> bool:
-    stripped = line.strip()
-    return len(stripped) >= len(markup) and set(stripped) == {markup[0]}
-
-
-def leaves_html_open(body: str) -> bool:
-    """Tell whether Python-Markdown would read the rest of the page as part of an HTML block the note opens."""
-    html = markdown.markdown(f"{body}\n\n{_SENTINEL}\n")
-    return "sitegen<em>note-end</em>" not in html

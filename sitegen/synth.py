@@ -43,9 +43,9 @@ def vocabulary(source: Path) -> Vocabulary:
     """Count the words of a real archive's titles and abstracts."""
     archive, report = Archive(source), Report()
     body, titles = Counter(), Counter()
-    for path in archive.listing_files():
+    for path in archive.listing_files(report):
         try:
-            listing = read_listing(path, None, report)
+            listing = read_listing(path, None, report, archive.read_bytes(path))
         except SitegenError:
             continue
         for entry in listing.entries:

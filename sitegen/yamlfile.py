@@ -1,4 +1,9 @@
-"""Read the archive's small YAML files with errors that name the file and line."""
+"""Read YAML with errors that name the file and line; the archive's YAML may not use aliases.
+
+An alias (`*name`) repeats a value written elsewhere; a few nested ones expand into billions of values (the
+"billion laughs"), so the archive's files (archive.yml, taxonomy.yml, notes' front matter) refuse them. The
+project's mkdocs.yml is read as MkDocs reads it.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +16,31 @@ import yaml
 from sitegen.errors import ConfigError
 
 
-def load_yaml(path: Path, text: str | None = None) -> Any:
-    """Parse a YAML file (or its given text) safely; a syntax error names the file and line."""
-    if text is None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ConfigError("is not UTF-8 text", path=path, hint="re-save it as UTF-8") from None
+class _NoAliases(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases before it builds anything from them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in the archive's YAML", self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path, text: str, *, aliases: bool = False) -> Any:
+    """Parse YAML text read from path, safely; a syntax error names the file and line."""
+    loader = yaml.SafeLoader if aliases else _NoAliases
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
+        hint = ("write the value out instead of referring to it" if "aliases" in problem
+                else "fix the YAML (indentation, quotes, colons)")
         raise ConfigError(f"YAML syntax error: {problem}", path=path,
-                          line=mark.line + 1 if mark else None,
-                          hint="fix the YAML (indentation, quotes, colons)") from None
-    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+                          line=mark.line + 1 if mark else None, hint=hint) from None
+    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
         # PyYAML builds values as it reads: `2024-02-30` or `!!int x` raise these, with no line attached.
-        raise ConfigError(f"a value cannot be read: {exc}", path=path,
+        raise ConfigError(f"a value cannot be read: {str(exc)[:200]}", path=path,
                           hint="dates must be real calendar dates like 2025-12-16; quote other text") from None
 
 

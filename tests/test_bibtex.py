@@ -9,12 +9,12 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.annotate import annotate_one
+from sitegen.annotate.stage import annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.model import Paper, PartialDate, Sighting, Tag
 from sitegen.render import bibtex, pages
 
-TAXONOMY = Taxonomy([(Tag("pruning", "Pruning"), ["prun*"])], "test")
+TAXONOMY = Taxonomy([(Tag("pruning", "Pruning"), ["prun*"])])
 LLM_PRUNER = "llm-pruner-on-the-structural-pruning-of-large-language-models"
 # Commands the escaping writes; a title can bring no other.
 _OWN_COMMANDS = re.compile(r"\\(textbackslash|textbraceleft|textbraceright|textasciicircum|textasciitilde|"

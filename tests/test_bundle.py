@@ -51,7 +51,9 @@ def test_zip_holds_the_whole_site_under_one_folder_in_sorted_order(bundled_zip):
         assert names[0] == "papers/" and all(n.startswith("papers/") for n in names)
         files = {n.removeprefix("papers/") for n in names if not n.endswith("/")}
         # 404.html is for a web server only: MkDocs links it from the site root, which file:// cannot follow.
-        assert files == {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {"404.html"}
+        # .sitegen-site marks the site folder as the tool's; the bundle is not a site folder.
+        assert files == {p.relative_to(site).as_posix() for p in site.rglob("*")
+                         if p.is_file()} - {"404.html", ".sitegen-site"}
         for name in ("index.html", "topics/pruning.html", "dates/index.html", "sitemap.xml.gz"):
             assert archive.read(f"papers/{name}") == (site / name).read_bytes()
 
@@ -59,7 +61,7 @@ def test_zip_holds_the_whole_site_under_one_folder_in_sorted_order(bundled_zip):
 def test_zip_entries_have_fixed_times_modes_and_no_extras(bundled_zip):
     path, _ = bundled_zip
     with zipfile.ZipFile(path) as archive:
-        assert archive.comment == b""
+        assert archive.comment == b"sitegen offline bundle"  # how the next bundle knows it may replace it
         for info in archive.infolist():
             assert info.date_time == (2025, 12, 16, 0, 0, 0), info.filename  # the newest capture date
             assert info.create_system == 3 and info.extra == b"" and info.comment == b""

@@ -7,14 +7,14 @@ import json
 import xml.etree.ElementTree as ET
 
 from conftest import LISTINGS, ROOT, make_archive
-from sitegen.annotate import annotate_one
+from sitegen.annotate.stage import annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.build import BuildOptions, build
 from sitegen.model import Paper, PartialDate, Sighting, Tag
 from sitegen.render import feeds
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-TAXONOMY = Taxonomy([(Tag("pruning", "Pruning"), ["prun*"])], "test")
+TAXONOMY = Taxonomy([(Tag("pruning", "Pruning"), ["prun*"])])
 
 
 def _paper(slug: str, title: str, published: PartialDate | None, captured: PartialDate | None = None,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 from conftest import LISTINGS, make_archive
-from sitegen.annotate import annotate
+from sitegen.annotate.stage import annotate
 from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive
 from sitegen.build import ingest
@@ -32,7 +32,7 @@ def _pages(tmp_path):
     report = Report()
     listings = ingest(Archive(archive), report)
     merged = merge(listings)
-    taxonomy = load_taxonomy(archive / "taxonomy.yml", report)
+    taxonomy = load_taxonomy(Archive(archive), report)
     return render_site(annotate(merged.papers, taxonomy), listings, taxonomy, "Golden", merged.duplicates).pages
 
 

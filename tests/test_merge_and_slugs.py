@@ -18,8 +18,9 @@ ABSTRACT = ("We study things in depth. Our results show that things are better t
 
 def _bundled():
     archive, report = Archive(BUNDLED), Report()
-    dates = capture_dates(archive, report)
-    return [read_listing(p, dates.get(p.name), report) for p in archive.listing_files()]
+    files = archive.listing_files(report)
+    dates = capture_dates(archive, files, report)
+    return [read_listing(p, dates.get(p.name), report) for p in files]
 
 
 def test_bundled_archive_has_207_unique_papers():

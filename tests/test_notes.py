@@ -10,11 +10,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BUNDLED, FIXTURES, LISTINGS, ROOT, make_archive
+from sitegen.archive import Archive
 from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.commands import note as note_command
 from sitegen.errors import ConfigError, Report, SitegenError
-from sitegen.notes import embeddable, load_notes, read_note
+from sitegen.notes import load_notes, read_note
+from sitegen.render.note import embeddable
 
 NOTES = FIXTURES / "notes"
 TAXONOMY = """topics:
@@ -92,7 +94,8 @@ def test_an_html_tag_left_open_is_reported_and_its_text_left_out():
     report = Report()
     note = read_note(NOTES / "html_tag_left_open.md", report)
     assert note.body == "" and note.rating == 3
-    assert "html_tag_left_open.md: the note opens an HTML tag it never closes" in report.warnings[0]
+    assert "html_tag_left_open.md: the note leaves <div> open, which would swallow or break the rest of the page; " \
+           "its text is left out (close every HTML tag the note opens)" in report.warnings[0]
 
 
 def test_note_markdown_is_embedded_below_the_page_headings_and_cannot_leave_a_fence_open():
@@ -119,7 +122,7 @@ def test_load_notes_skips_malformed_ones_and_ignores_editor_files(tmp_path):
     (notes / ".paper-two.md.swp").write_bytes(b"\x00")
     (notes / "readme.txt").write_text("x", encoding="utf-8")
     report = Report()
-    loaded = load_notes(notes, {"paper-one", "paper-two"}, report)
+    loaded = load_notes(Archive(tmp_path), {"paper-one", "paper-two"}, report)
     assert list(loaded) == ["paper-two"]
     assert report.skipped == [str(notes / "paper-one.md")]
     assert any("readme.txt: not a note" in w for w in report.warnings)
@@ -310,7 +313,7 @@ def test_notes_reach_the_search_index_as_plain_text(tmp_path):
 
     archive = _archive(tmp_path, **{"paper-two": _fixture("note_with_tags_rating_and_status.md")})
     _build(archive, tmp_path / "site")
-    from sitegen.annotate import annotate
+    from sitegen.annotate.stage import annotate
     from sitegen.annotate.taxonomy import load_taxonomy
     from sitegen.archive import Archive
     from sitegen.errors import Report
@@ -319,7 +322,7 @@ def test_notes_reach_the_search_index_as_plain_text(tmp_path):
 
     report = Report()
     papers = merge(sitegen.build.ingest(Archive(archive), report)).papers
-    notes = load_notes(archive / "notes", {p.slug for p in papers}, report)
+    notes = load_notes(Archive(archive), {p.slug for p in papers}, report)
     annotated = annotate(papers, load_taxonomy(None, report), notes)
     assert sitegen.build.search_notes(annotated) == {
         "paper-two": "Why it matters\nThe curator's own words, with a link."}

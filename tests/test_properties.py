@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from sitegen.annotate import annotate, annotate_one
+from sitegen.annotate.stage import annotate, annotate_one
 from sitegen.annotate.latex import clean, display_text, plain, split_math
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.archive import Archive
@@ -240,11 +240,14 @@ def test_notes_never_crash_the_build(notes):
     """A curator's notes folder with anything in it: each bad note is reported by name and left out."""
     from sitegen.notes import load_notes
 
+    from sitegen.archive import Archive
+
     with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "notes").mkdir()
         for name, data in notes.items():
-            (Path(tmp) / name).write_bytes(data)
+            (Path(tmp) / "notes" / name).write_bytes(data)
         report = Report()
-        load_notes(Path(tmp), {"paper-one"}, report)
+        load_notes(Archive(Path(tmp)), {"paper-one"}, report)
         assert all(w.startswith(tmp) for w in report.warnings), report.warnings
 
 
@@ -252,7 +255,7 @@ def test_notes_never_crash_the_build(notes):
 # Any title and abstract render to HTML that shows them literally and adds nothing.
 
 TAXONOMY = Taxonomy([(Tag("pruning", "Pruning & <sparsity>"), ["prun*", "sparsity"]),
-                     (Tag("math", "Math"), ["x", "alert"])], "test")
+                     (Tag("math", "Math"), ["x", "alert"])])
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _MATH_MARK = "\ue000"
 _MATHML = {"math", "mrow", "mi", "mn", "mo", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mtext",
@@ -424,19 +427,41 @@ def test_titles_that_merge_share_one_slug(title, variant):
         assert slug_for(other) == slug_for(title)
 
 
+def _papers_of(title_list: list[str], captured: PartialDate | None = None) -> tuple:
+    entries = tuple(Entry(title=t, abstract="", authors=None, published=None, upvotes=None, line=n)
+                    for n, t in enumerate(title_list, start=1))
+    return merge([Listing(name="a.txt", captured=captured, entries=entries)]).papers
+
+
 @given(titles)
 def test_a_title_spelling_another_papers_slug_gets_its_own(title):
     """A pasted title can read like another paper's slug ("Paper f6ec37bb"); its page must not replace it."""
     forged = slug_for(title).replace("-", " ")
-    if merge_key(forged) != merge_key(title):
-        assert slug_for(forged) != slug_for(title), (title, forged)
+    papers = _papers_of([title, forged])
+    assert len(papers) == len({merge_key(title), merge_key(forged)})
+    assert len({p.slug for p in papers}) == len(papers), (title, forged)
 
 
 @given(st.lists(titles, min_size=1, max_size=12))
 def test_distinct_papers_get_distinct_slugs(title_list):
+    """Titles that are different papers ("Model α", "Model a") never share a page, whatever their slugs."""
     everything = title_list + [slug_for(t) for t in title_list]
-    by_key = {merge_key(t): slug_for(t) for t in everything}
-    assert len(set(by_key.values())) == len(by_key)
+    papers = _papers_of(everything)
+    assert len(papers) == len({merge_key(t) for t in everything})
+    assert len({p.slug for p in papers}) == len(papers)
+    assert all(_SLUG.match(p.slug) for p in papers)
+
+
+@given(st.lists(titles, min_size=1, max_size=6), st.lists(titles, min_size=1, max_size=6))
+def test_a_later_listing_never_moves_an_earlier_papers_page(first, later):
+    """The plain page name goes to the paper captured first: a newer listing cannot take it."""
+    before = {merge_key(p.title): p.slug for p in _papers_of(first, PartialDate(2024, 1, 1))}
+    one = Listing("a.txt", PartialDate(2024, 1, 1),
+                  tuple(Entry(t, "", None, None, None, n) for n, t in enumerate(first, start=1)))
+    two = Listing("b.txt", PartialDate(2025, 1, 1),
+                  tuple(Entry(t, "", None, None, None, n) for n, t in enumerate(later, start=1)))
+    after = {merge_key(p.title): p.slug for p in merge([two, one]).papers}
+    assert {key: after[key] for key in before} == before
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -490,9 +515,8 @@ def test_listing_order_never_changes_papers_or_pages(listing_list, rnd):
     event("duplicates merged" if first.duplicates else "no duplicates")
     slugs = [p.slug for p in first.papers]
     assert len(set(slugs)) == len(slugs)
-    for paper in first.papers:
-        titles_seen = {e.title for l in listing_list for e in l.entries if merge_key(e.title) == merge_key(paper.title)}
-        assert {slug_for(t) for t in titles_seen} == {paper.slug}
+    keys = {merge_key(e.title) for l in listing_list for e in l.entries}
+    assert sorted(merge_key(p.title) for p in first.papers) == sorted(keys)
     pages_one, nav_one, files_one = _site(listing_list)
     pages_two, nav_two, files_two = _site(shuffled)
     assert nav_one == nav_two

@@ -175,6 +175,7 @@ def test_a_staging_folder_left_by_a_killed_build_is_cleared(built):
     project, site, before = built
     stale = project / ".site.building"
     stale.mkdir()
+    (stale / ".sitegen-site").write_text("a build killed halfway had marked it as its own\n")
     (stale / "index.html").write_text("stale")
     assert build_cli(project) == 0
     assert snapshot(site) == before

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from lunr.index import Index
 
 from conftest import BUNDLED, ROOT
-from sitegen.annotate import annotate
+from sitegen.annotate.stage import annotate
 from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive
 from sitegen.build import ingest
@@ -37,8 +37,8 @@ def bundled_papers():
     archive = Archive(BUNDLED)
     listings = ingest(archive, report)
     merged = merge(listings)
-    taxonomy = load_taxonomy(archive.taxonomy, report)
-    notes = load_notes(archive.notes_dir, {paper.slug for paper in merged.papers}, report)
+    taxonomy = load_taxonomy(archive, report)
+    notes = load_notes(archive, {paper.slug for paper in merged.papers}, report)
     annotated = annotate(merged.papers, taxonomy, notes)
     rendered = render_site(annotated, listings, taxonomy, "Paper archive", merged.duplicates)
     return annotated, rendered.topics, {a.slug: notes_to_text(a.note.body) for a in annotated if a.note}
@@ -162,7 +162,7 @@ def test_index_files_hold_only_what_search_needs(bundled):
 
 def test_index_is_deterministic_across_processes():
     code = ("import hashlib, sys; sys.path.insert(0, 'tests'); from conftest import read_fixture; "
-            "from sitegen.annotate import annotate; from sitegen.annotate.taxonomy import load_taxonomy; "
+            "from sitegen.annotate.stage import annotate; from sitegen.annotate.taxonomy import load_taxonomy; "
             "from sitegen.errors import Report; from sitegen.ingest.merge import merge; "
             "from sitegen.search import index_site; "
             "listings = [read_fixture(n) for n in ('metadata_with_dates_and_upvotes.txt', 'hostile_text.txt')]; "

@@ -7,13 +7,13 @@ import re
 from bs4 import BeautifulSoup
 
 from conftest import LISTINGS, ROOT, make_archive
-from sitegen.annotate import annotate_one
+from sitegen.annotate.stage import annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.build import BuildOptions, build
 from sitegen.model import Paper, PartialDate, Sighting, Tag
 from sitegen.render import stats
 
-TAXONOMY = Taxonomy([(Tag("pruning", "Pruning $x$ <b>"), ["prun*"])], "test")
+TAXONOMY = Taxonomy([(Tag("pruning", "Pruning $x$ <b>"), ["prun*"])])
 CHARTS = ["chart-published", "chart-captured", "chart-topics", "chart-code"]
 
 

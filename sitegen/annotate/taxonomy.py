@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from sitegen.errors import ConfigError, Report
-from sitegen.model import Tag, TagMatch
+from sitegen.archive import Archive
+from sitegen.errors import ConfigError, Report, SitegenError, shown
+from sitegen.ingest.slugs import page_name
+from sitegen.model import RESERVED_TOPICS, Tag, TagMatch
 from sitegen.yamlfile import line_of, load_yaml
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -39,8 +41,7 @@ class _Phrase:
 class Taxonomy:
     """A compiled taxonomy: tags in file order and a word index of their phrases."""
 
-    def __init__(self, topics: list[tuple[Tag, list[str]]], source: str) -> None:
-        self.source = source
+    def __init__(self, topics: list[tuple[Tag, list[str]]]) -> None:
         self.tags = tuple(tag for tag, _ in topics)
         self._exact: dict[str, list[tuple[_Phrase, Tag]]] = defaultdict(list)
         self._prefix: dict[str, list[tuple[_Phrase, Tag]]] = defaultdict(list)
@@ -102,40 +103,47 @@ def default_path() -> Path:
     return Path(str(resources.files("sitegen") / "data" / "taxonomy.yml"))
 
 
-def load_taxonomy(path: Path | None, report: Report) -> Taxonomy:
+def load_taxonomy(archive: Archive | None, report: Report) -> Taxonomy:
     """Load the archive's taxonomy, or the built-in one when the archive has none or it is unusable."""
-    if path is not None and path.is_file():
+    if archive is not None and archive.has(archive.taxonomy):
         try:
-            return _parse(path, report)
-        except ConfigError as exc:
+            return parse_taxonomy(archive.taxonomy, archive.read_text(archive.taxonomy), report)
+        except SitegenError as exc:
             report.warn(f"{exc} -- using the built-in taxonomy instead")
-    return _parse(default_path(), report)
+    path = default_path()
+    return parse_taxonomy(path, path.read_text(encoding="utf-8"), report)
 
 
-def _parse(path: Path, report: Report) -> Taxonomy:
-    data = load_yaml(path)  # a file that is not UTF-8 is a ConfigError naming it, not a crash
-    text = path.read_text(encoding="utf-8-sig")
+def parse_taxonomy(path: Path, text: str, report: Report) -> Taxonomy:
+    """Compile a taxonomy file's text; report bad topics by line and leave them out."""
+    data = load_yaml(path, text)
     topics = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(topics, dict) or not topics:
         raise ConfigError("expected a 'topics' mapping of topic slug -> {name, match}", path=path,
                           hint="see the built-in taxonomy for an example")
     parsed: list[tuple[Tag, list[str]]] = []
     for slug, spec in topics.items():
-        line = line_of(text, str(slug))
+        line = line_of(text, str(slug)[:1000])
         if not isinstance(slug, str) or not _SLUG.match(slug):
-            report.warn(ConfigError(f"topic {slug!r}: a topic key must be lowercase words joined by '-'",
+            report.warn(ConfigError(f"topic {shown(slug)}: a topic key must be lowercase words joined by '-'",
                                     path=path, line=line))
+            continue
+        if slug in RESERVED_TOPICS:
+            report.warn(ConfigError(f"topic {shown(slug)}: the site uses the page topics/{slug}.html itself; "
+                                    "the topic is left out", path=path, line=line, hint="rename the topic"))
             continue
         spec = spec if isinstance(spec, dict) else {"match": spec}
         for key in sorted(set(spec) - _TOPIC_KEYS, key=str):
-            report.warn(ConfigError(f"topic {slug!r}: unknown key {key!r}", path=path, line=line,
+            report.warn(ConfigError(f"topic {shown(slug)}: unknown key {shown(key)}", path=path, line=line,
                                     hint="a topic has 'name' and 'match'"))
         phrases = spec.get("match") or []
         if isinstance(phrases, str):
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            report.warn(ConfigError(f"topic {slug!r}: 'match' must be a list of phrases", path=path, line=line))
+            report.warn(ConfigError(f"topic {shown(slug)}: 'match' must be a list of phrases", path=path,
+                                    line=line))
             continue
         name = spec.get("name") or slug.replace("-", " ").capitalize()
-        parsed.append((Tag(slug, str(name)), phrases))
-    return Taxonomy(parsed, str(path))
+        # A long key would name a file longer than file systems allow: its page name is shortened.
+        parsed.append((Tag(page_name(slug), str(name)), phrases))
+    return Taxonomy(parsed)

@@ -31,8 +31,27 @@ def run(args: argparse.Namespace) -> int:
     from sitegen import fs
     from sitegen.bench import run as bench, table
 
+    if not args.no_browser:
+        _require_browser()
+
     result = bench(args.papers, work=args.work, seed=args.seed, browser=not args.no_browser)
     print(table(result))
     if args.json:
         fs.write_text(args.json, json.dumps(result, sort_keys=True, indent=1) + "\n")
     return 0
+
+
+def _require_browser() -> None:
+    """Fail in one line, before any work, when the search timings cannot run."""
+    import importlib.util
+
+    from sitegen.browser import CHROMIUM
+    from sitegen.errors import SitegenError
+
+    if importlib.util.find_spec("playwright") is None:
+        raise SitegenError("the search timings need Playwright, from sitegen's test extra",
+                           hint='install it with: pip install -e ".[test]"; or pass --no-browser')
+    if not Path(CHROMIUM).exists():
+        raise SitegenError(f"the search timings need Chromium at {CHROMIUM}",
+                           hint="install Debian's chromium (apt-get install chromium), set SITEGEN_CHROMIUM, "
+                                "or pass --no-browser")

@@ -23,6 +23,9 @@ def add_archive_options(command: argparse.ArgumentParser) -> None:
                          help="the MkDocs config to build with (default: mkdocs.yml, if present)")
     command.add_argument("--strict", action="store_true",
                          help="fail when any file was skipped or MkDocs warned")
+    command.add_argument("--force", action="store_true",
+                         help="replace a --site-dir that holds files sitegen did not make (never the project, "
+                              "docs or archive folder, your home folder or a folder holding them)")
 
 
 def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -46,7 +49,7 @@ def build_and_report(args: argparse.Namespace) -> BuildResult:
     report = Report()
     try:
         result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
-                                    strict=args.strict), report)
+                                    strict=args.strict, force=args.force), report)
     finally:
         report.emit()
     print(f"Built {args.site_dir}/: {result.summary()}")

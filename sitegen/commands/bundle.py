@@ -30,25 +30,36 @@ def run(args: argparse.Namespace) -> int:
     from sitegen.commands.build import build_and_report
     from sitegen.publish.bundle import external_fetches, write_bundle
 
-    _check_out(args.out, args.site_dir)
+    out = _check_out(args.out, args.site_dir, args.archive)
     result = build_and_report(args)
     _refuse_network(external_fetches(args.site_dir), args.site_dir)
-    bundle = write_bundle(args.site_dir, args.out, result.epoch)
+    bundle = write_bundle(args.site_dir, out, result.epoch)
     print(f"Wrote {bundle.path}: {bundle.files} files, {bundle.size / 1e6:.1f} MB; unzip it and open "
           f"{bundle.root}/index.html")
     return 0
 
 
-def _check_out(out: Path, site_dir: Path) -> None:
-    from sitegen.errors import BuildError
+def _check_out(out: Path, site_dir: Path, archive: Path) -> Path:
+    """Return where the zip goes (a link followed); refuse a place a bundle must not be written."""
+    from sitegen.errors import OutputError
+    from sitegen.layout import resolved_output
+    from sitegen.publish.bundle import made_by_sitegen
 
     if out.suffix.lower() != ".zip":
-        raise BuildError("the bundle must be a .zip file", path=out, hint="pass e.g. --out dist/site.zip")
+        raise OutputError("the bundle must be a .zip file", path=out, hint="pass e.g. --out dist/site.zip")
     if out.is_dir():
-        raise BuildError("is a folder; the bundle is one file", path=out, hint="pass a file name ending in .zip")
-    if out.resolve().is_relative_to(site_dir.resolve()):
-        raise BuildError("is inside the site folder, which every build replaces", path=out,
-                         hint=f"write the bundle outside {site_dir}/, e.g. --out dist/site.zip")
+        raise OutputError("is a folder; the bundle is one file", path=out, hint="pass a file name ending in .zip")
+    target = resolved_output(out, "--out")
+    if target.is_relative_to(site_dir.resolve()):
+        raise OutputError("is inside the site folder, which every build replaces", path=out,
+                          hint=f"write the bundle outside {site_dir}/, e.g. --out dist/site.zip")
+    if target.is_relative_to(archive.resolve()):
+        raise OutputError("is inside the archive, which the tool never writes into", path=out,
+                          hint="write the bundle outside the archive, e.g. --out dist/site.zip")
+    if target.exists() and not made_by_sitegen(target):
+        raise OutputError("exists and is not a bundle sitegen made; it is left as it is", path=out,
+                          hint="choose another --out, or move the file away")
+    return target
 
 
 def _refuse_network(fetches: list[tuple[str, str]], site_dir: Path) -> None:

@@ -104,6 +104,11 @@ def choose(candidates: list[Paper], query: str, stdin: TextIO, stderr: TextIO) -
 def create_note(archive: Archive, paper: Paper) -> Path:
     """Create the paper's note from the template; never overwrite one that exists."""
     path = archive.notes_dir / f"{paper.slug}.md"
+    if archive.has(archive.notes_dir):
+        archive.folder(archive.notes_dir)  # a file named notes, or a link out of the archive: said as such
+    if path.is_symlink():
+        raise SitegenError("a note for this paper already exists (a symbolic link); it was left as it is",
+                           path=path, hint="edit or remove that link")
     try:
         fs.create_new(path, TEMPLATE.format(title=_printable(paper.title)))
     except FileExistsError:

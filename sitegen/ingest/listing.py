@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.errors import ListingError, Report
+from sitegen.errors import ListingError, Report, shown
 from sitegen.ingest.decode import decode
-from sitegen.model import MONTHS, Entry, Listing, PartialDate
+from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
+from sitegen.model import FIRST_YEAR, LAST_YEAR, MONTHS, Entry, Listing, PartialDate
 
 _MONTH = "|".join(MONTHS)
 HEADER_DATE = re.compile(rf"^({_MONTH})[a-z]*\.? (\d{{1,2}})(?:, (\d{{4}}))?$")
@@ -52,11 +53,12 @@ class _Block:
     extra: list[_Line] = field(default_factory=list)
 
 
-def read_listing(path: Path, captured: PartialDate | None, report: Report) -> Listing:
-    """Read a listing file; raise ListingError when it is not a listing at all."""
-    decoded = decode(path.read_bytes(), str(path))
+def read_listing(path: Path, captured: PartialDate | None, report: Report, data: bytes | None = None) -> Listing:
+    """Read a listing file (or its bytes, read already); raise ListingError when it is not a listing at all."""
+    decoded = decode(path.read_bytes() if data is None else data, str(path))
     if decoded.fallback:
-        report.warn(f"{path}: not valid UTF-8, read as Latin-1 (Windows-1252); re-save it as UTF-8 to silence this")
+        report.warn("not valid UTF-8, read as Latin-1 (Windows-1252); re-save it as UTF-8 to silence this",
+                    path=path)
     return parse_listing(decoded.text, path, captured, report)
 
 
@@ -105,13 +107,13 @@ def _capture_date(header: _Line | None, stated: PartialDate | None, path: Path |
     month, day = MONTHS.index(match[1]) + 1, int(match[2])
     year = int(match[3]) if match[3] else None
     if not _valid(year or 2000, month, day):
-        report.warn(f"{path}:{header.number}: page date {header.text!r} is not a calendar date; ignored")
+        report.warn(f"page date {shown(header.text)} {_invalid(year)}; ignored", path=path, line=header.number)
         return stated
     if stated is None:
         return PartialDate(year, month, day)
     if (stated.month, stated.day) != (month, day):
-        report.warn(f"{path}:{header.number}: page date {header.text!r} differs from the stated capture "
-                    f"date {stated.display()}; using the stated date")
+        report.warn(f"page date {shown(header.text)} differs from the stated capture date {stated.display()}; "
+                    "using the stated date", path=path, line=header.number)
     return stated
 
 
@@ -125,22 +127,22 @@ def _blocks(lines: list[_Line], path: Path | str, report: Report) -> list[_Block
         authors, date = _META_AUTHORS.match(text), _META_DATE.match(text)
         if authors or date:
             if current is None:
-                report.warn(f"{path}:{line.number}: metadata line {text!r} before any title; ignored")
+                report.warn(f"metadata line {shown(text)} before any title; ignored", path=path, line=line.number)
             elif authors:
                 current.authors = int(authors[1].replace(",", ""))
                 current.meta_seen = True
             elif current.date is None:
                 current.date, current.meta_seen = date, True
             else:
-                report.warn(f"{path}:{line.number}: second date line {text!r} for one paper; ignored")
+                report.warn(f"second date line {shown(text)} for one paper; ignored", path=path, line=line.number)
             continue
         if current is not None and not current.abstract and not current.meta_seen \
                 and _is_abstract(text, lines[index + 1:index + 2]):
             current.abstract = text
             continue
         if current is not None and current.abstract and not current.meta_seen and _is_abstract(text, []):
-            report.warn(f"{path}:{line.number}: a second abstract-like line after "
-                        f"{current.title.text[:60]!r}; ignored")
+            report.warn(f"a second abstract-like line after {shown(current.title.text)}; ignored", path=path,
+                        line=line.number)
             continue
         current = _Block(title=line)
         blocks.append(current)
@@ -164,10 +166,13 @@ def _entry(block: _Block, captured: PartialDate | None, path: Path | str, report
     if block.date:
         published = _published(block.date, captured)
         if published is None:
-            report.warn(f"{path}:{block.title.number}: date {block.date[0]!r} is not a calendar date; ignored")
+            year = int(block.date[3]) if block.date[3] else None
+            report.warn(f"date {shown(block.date[0])} {_invalid(year)}; ignored", path=path, line=block.title.number)
         upvotes = int(block.date[4].replace(",", "")) if block.date[4] else None
-    return Entry(title=block.title.text, abstract=block.abstract, authors=block.authors,
-                 published=published, upvotes=upvotes, line=block.title.number)
+    line = block.title.number
+    return Entry(title=bounded(block.title.text, MAX_TITLE, "title", path, line, report),
+                 abstract=bounded(block.abstract, MAX_ABSTRACT, "abstract", path, line, report),
+                 authors=block.authors, published=published, upvotes=upvotes, line=line)
 
 
 def _published(match: re.Match[str], captured: PartialDate | None) -> PartialDate | None:
@@ -185,7 +190,16 @@ def _published(match: re.Match[str], captured: PartialDate | None) -> PartialDat
     return PartialDate(year, month, day)
 
 
+def _invalid(year: int | None) -> str:
+    """Say why a date that failed _valid() is not used."""
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"is outside the years {FIRST_YEAR}-{LAST_YEAR} (a typo?)"
+    return "is not a calendar date"
+
+
 def _valid(year: int, month: int, day: int) -> bool:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return False
     try:
         datetime.date(year, month, day)
     except ValueError:

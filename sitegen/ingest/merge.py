@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sitegen.ingest.slugs import merge_key, slug_for
+from sitegen.ingest.slugs import disambiguated, merge_key, slug_for
 from sitegen.model import Entry, Listing, Paper, PartialDate, Sighting
+
+T = TypeVar("T")
+_UNKNOWN = (10_000, 0, 0)
+"""Sort key of an unknown capture year when the first sighting is wanted: after every known one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,48 +25,87 @@ class Merged:
 
 
 def merge(listings: list[Listing]) -> Merged:
-    """Group entries by title; the newest capture wins where entries differ, older ones fill gaps."""
+    """Group entries by merge key; the newest capture wins where entries differ, older ones fill gaps."""
     groups: dict[str, list[tuple[Listing, Entry]]] = defaultdict(list)
     count = 0
     for listing in listings:
         for entry in listing.entries:
             groups[merge_key(entry.title)].append((listing, entry))
             count += 1
-    papers = sorted((_paper(group) for group in groups.values()), key=lambda p: p.slug)
+    papers = sorted(_named((_paper(group) for group in groups.values())), key=lambda p: p.slug)
     return Merged(papers=tuple(papers), entries=count, duplicates=count - len(papers))
+
+
+def _captured(listing: Listing) -> tuple[int, int, int]:
+    captured = listing.captured
+    return captured.sort_key() if captured and captured.year else _UNKNOWN
 
 
 def _newest_first(item: tuple[Listing, Entry]) -> tuple:
     listing, entry = item
+    # Newest capture first, unknown ones last; ties broken by file name, then line, so input order never matters.
     captured = listing.captured.sort_key() if listing.captured else (0, 0, 0)
-    # Newest capture first; ties broken by file name, then line, so input order never matters.
     return (tuple(-x for x in captured), listing.name, entry.line)
+
+
+def _oldest_first(item: tuple[Listing, Entry]) -> tuple:
+    listing, entry = item
+    return (_captured(listing), listing.name, entry.line)
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    return next((v for v in values if v not in (None, "")), None)
 
 
 def _paper(group: list[tuple[Listing, Entry]]) -> Paper:
     group = sorted(group, key=_newest_first)
     entries = [entry for _, entry in group]
-
-    def first(values):
-        return next((v for v in values if v not in (None, "")), None)
-
     # Prefer the longest abstract among the newest: a paste can cut an abstract short.
     abstracts = [e.abstract for e in entries if e.abstract]
     abstract = max(abstracts, key=len) if abstracts else ""
-    published = _best_date([e.published for e in entries])
     sightings = sorted(
         (Sighting(listing=l.name, captured=l.captured, upvotes=e.upvotes, line=e.line) for l, e in group),
         key=lambda s: (s.captured.sort_key() if s.captured else (0, 0, 0), s.listing, s.line),
     )
+    # The page name comes from the first sighting's spelling, so a later listing spelling the title
+    # differently ("Pre-training" for "Pretraining") never moves the page.
+    first_seen = min(group, key=_oldest_first)[1]
     return Paper(
-        slug=slug_for(entries[0].title),
+        slug=slug_for(first_seen.title),
         title=entries[0].title,
         abstract=abstract,
-        authors=first(e.authors for e in entries),
-        published=published,
-        upvotes=first(e.upvotes for e in entries),
+        authors=_first(e.authors for e in entries),
+        published=_best_date([e.published for e in entries]),
+        upvotes=_first(e.upvotes for e in entries),
         seen_in=tuple(sightings),
     )
+
+
+def _named(papers: Iterable[Paper]) -> list[Paper]:
+    """Give papers whose titles share a page name their own: the first captured keeps it, the others get a hash."""
+    by_slug: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        by_slug[paper.slug].append(paper)
+    taken = set(by_slug)
+    out: list[Paper] = []
+    for slug, sharing in sorted(by_slug.items()):
+        sharing.sort(key=_first_capture)
+        out.append(sharing[0])
+        for paper in sharing[1:]:
+            key = merge_key(paper.title)
+            attempt, name = 0, disambiguated(slug, key)
+            while name in taken:  # a hash shared by chance: never two papers on one page
+                attempt += 1
+                name = disambiguated(slug, key, attempt)
+            taken.add(name)
+            out.append(Paper(name, paper.title, paper.abstract, paper.authors, paper.published, paper.upvotes,
+                             paper.seen_in))
+    return out
+
+
+def _first_capture(paper: Paper) -> tuple:
+    known = [s.captured.sort_key() for s in paper.seen_in if s.captured and s.captured.year]
+    return (min(known) if known else _UNKNOWN, merge_key(paper.title))
 
 
 def _best_date(dates: list[PartialDate | None]) -> PartialDate | None:

@@ -1,8 +1,8 @@
 """Pack a built site into one zip that a reader unzips and opens from file://, with no network.
 
 The zip is reproducible: entries in sorted order under one top folder, every timestamp the build's date
-(SOURCE_DATE_EPOCH, else the data's; never the clock or the files' mtimes), fixed permissions, no comment,
-no extra fields. The same site gives the same bytes, whoever builds it and whenever.
+(SOURCE_DATE_EPOCH, else the data's; never the clock or the files' mtimes), fixed permissions, no extra
+fields, and one fixed comment, by which `sitegen bundle` knows a zip it may replace. The same site gives the same bytes, whoever builds it and whenever.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sitegen import fs
 from sitegen.errors import BuildError
+from sitegen.layout import SITE_MARKER
 
 # A zip entry's time is a DOS date: 1980-01-01 to 2107-12-31, local time without a zone (we write UTC).
 ZIP_MIN_EPOCH = 315532800
@@ -25,8 +26,11 @@ FILE_MODE = stat.S_IFREG | 0o644
 DIR_MODE = stat.S_IFDIR | 0o755
 UNIX = 3
 """The zip 'made by' system whose external attributes hold Unix modes."""
-SERVER_ONLY = {"404.html"}
-"""Pages only a web server shows (MkDocs gives 404.html links from the site root, broken under file://)."""
+SERVER_ONLY = {"404.html", SITE_MARKER}
+"""Files only a web server needs (MkDocs gives 404.html links from the site root, broken under file://), and
+sitegen's marker of a site folder it built."""
+COMMENT = b"sitegen offline bundle"
+"""The zip's comment: a zip that carries it was written by sitegen, which may replace it."""
 
 # Attributes through which a page makes the browser fetch something (a plain link is only followed on a click).
 _FETCHING = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "source": ("src", "srcset"),
@@ -61,6 +65,7 @@ def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None)
     when = zip_time(epoch)
     names = _entries(site_dir)
     with fs.atomic_output(out) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = COMMENT
         for rel in names:
             info = zipfile.ZipInfo(f"{root}/{rel}", date_time=when)
             info.create_system = UNIX
@@ -73,6 +78,15 @@ def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None)
                                  compresslevel=9)
     files = sum(1 for rel in names if rel and not rel.endswith("/"))
     return Bundle(out, root, files, out.stat().st_size)
+
+
+def made_by_sitegen(path: Path) -> bool:
+    """Tell whether path is a zip that write_bundle wrote (so a new bundle may replace it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment == COMMENT
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:

@@ -65,7 +65,11 @@ def load_project(config_file: Path | None) -> Project:
     """Read the project's mkdocs.yml if there is one; the tool's defaults otherwise."""
     if config_file is None or not config_file.is_file():
         return Project(None, dict(DEFAULT_CONFIG))
-    data = load_yaml(config_file)
+    try:
+        text = config_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text", path=config_file, hint="re-save it as UTF-8") from None
+    data = load_yaml(config_file, text, aliases=True)
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of MkDocs settings", path=config_file)
     return Project(config_file.resolve(), data)
@@ -79,6 +83,10 @@ def write_docs(project: Project, pages: dict[str, str], docs: Path, report: Repo
         for source in sorted(hand_written.rglob("*")):
             rel = source.relative_to(hand_written).as_posix()
             if not source.is_file():
+                continue
+            if not source.resolve().is_relative_to(hand_written):
+                report.warn(f"leads to {source.resolve()}, outside the docs folder; it is not published", path=source,
+                            hint="copy the file into the docs folder instead of linking to it")
                 continue
             if rel in pages:
                 report.warn(f"{source}: the generated page {rel} takes its place; rename the hand-written page")

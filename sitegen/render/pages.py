@@ -9,10 +9,10 @@ import json
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
-from sitegen.annotate import NOTE_PHRASE
+from sitegen.annotate.stage import NOTE_PHRASE
 from sitegen.annotate.latex import display_text, plain, split_math
 from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, Note, PartialDate, Tag
-from sitegen.notes import embeddable
+from sitegen.render.note import embeddable
 from sitegen.render import bibtex, escape
 from sitegen.render.math import to_mathml
 

@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slugify import slugify
-
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.parallel import second_core
-from sitegen.errors import ConfigError, Report
-from sitegen.ingest.slugs import slug_for
+from sitegen.errors import ConfigError, Report, shown
+from sitegen.ingest.slugs import page_name
 from sitegen.model import Annotated, LinkKind, Listing, Tag
 from sitegen.render import bibtex, feeds, pages
 from sitegen.render.stats import stats_page
@@ -77,7 +75,7 @@ def topic_order_from(config: dict[str, Any], config_file: Path | None, report: R
         line = None
         if config_file is not None and config_file.is_file():
             line = line_of(config_file.read_text(encoding="utf-8-sig"), "topic_order")
-        report.warn(ConfigError(f"extra.sitegen.topic_order is {value!r}; using notes-first", path=config_file,
+        report.warn(ConfigError(f"extra.sitegen.topic_order is {shown(value)}; using notes-first", path=config_file,
                                 line=line, hint="use one of: " + ", ".join(o.value for o in TopicOrder)))
         return TopicOrder.NOTES_FIRST
 
@@ -87,7 +85,7 @@ def listing_page_names(listings: list[Listing]) -> dict[str, str]:
     names: dict[str, str] = {}
     taken: set[str] = set()
     for listing in sorted(listings, key=lambda item: item.name):
-        base = "listing-" + (slugify(listing.name.removesuffix(".txt")) or "unnamed")
+        base = "listing-" + page_name(Path(listing.name).stem)
         name, n = base, 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
@@ -177,9 +175,10 @@ def render_site(annotated: tuple[Annotated, ...], listings: list[Listing], taxon
         out[f"dates/{year:04d}-{month:02d}.md"] = pages.month_page(
             year, month, items, pages.downloads(f"{year:04d}-{month:02d}.bib"))
     listing_rows = []
+    in_listing = _papers_by_listing(annotated)
     for listing in sorted(listings, key=lambda l: (l.captured.sort_key() if l.captured else (0, 0, 0), l.name),
                           reverse=True):
-        seen = _listing_papers(listing, by_slug)
+        seen = in_listing.get(listing.name, [])
         files[f"dates/{listing_pages[listing.name]}.bib"] = bibtex.bib_file(cites[a.slug] for a in seen)
         out[f"dates/{listing_pages[listing.name]}.md"] = pages.listing_page(
             listing, seen, pages.downloads(f"{listing_pages[listing.name]}.bib"))
@@ -207,11 +206,13 @@ def render_site(annotated: tuple[Annotated, ...], listings: list[Listing], taxon
     return RenderedSite(pages=out, nav=nav, topics=tuple(topics), files=files)
 
 
-def _listing_papers(listing: Listing, by_slug: dict[str, Annotated]) -> list[Annotated]:
-    """Return a listing's unique papers in the listing's order."""
-    seen: dict[str, Annotated] = {}
-    for entry in listing.entries:
-        slug = slug_for(entry.title)
-        if slug in by_slug and slug not in seen:
-            seen[slug] = by_slug[slug]
-    return list(seen.values())
+def _papers_by_listing(annotated: tuple[Annotated, ...]) -> dict[str, list[Annotated]]:
+    """Return each listing's unique papers in the listing's order (where each first shows in it)."""
+    first_line: dict[str, dict[str, tuple[int, Annotated]]] = defaultdict(dict)
+    for a in annotated:
+        for s in a.paper.seen_in:
+            seen = first_line[s.listing]
+            if a.slug not in seen or s.line < seen[a.slug][0]:
+                seen[a.slug] = (s.line, a)
+    return {name: [a for _, a in sorted(seen.values(), key=lambda la: (la[0], la[1].slug))]
+            for name, seen in first_line.items()}

@@ -1,0 +1,59 @@
+"""The annotate stage: every paper's annotations, then each one's related papers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from slugify import slugify
+
+from sitegen.annotate.latex import clean, plain
+from sitegen.annotate.links import arxiv_id, extract_links
+from sitegen.annotate.related import related as related_papers
+from sitegen.annotate.taxonomy import Taxonomy
+from sitegen.model import Annotated, Note, Paper, Tag, TagMatch
+
+NOTE_PHRASE = "note"
+"""What a topic a curator's note added shows as its matched phrase."""
+
+
+def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy,
+             notes: Mapping[str, Note] | None = None) -> tuple[Annotated, ...]:
+    """Derive every paper's annotations, then each one's related papers; the papers are left as read."""
+    notes = notes or {}
+    annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug)) for paper in papers)
+    similar = related_papers([(a.slug, a.title, a.abstract) for a in annotated])
+    return tuple(replace(a, related=similar[a.slug]) for a in annotated)
+
+
+def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None) -> Annotated:
+    """Annotate one paper (a pure function of the paper, the taxonomy and its curator's note)."""
+    title, abstract = clean(paper.title), clean(paper.abstract)
+    tags = taxonomy.tag(f"{plain(title)}\n{plain(abstract)}")
+    return Annotated(
+        paper=paper,
+        title=title,
+        abstract=abstract,
+        tags=with_note_tags(tags, note, taxonomy) if note else tags,
+        links=extract_links(paper.abstract),
+        arxiv_id=arxiv_id(paper.abstract),
+        note=note,
+    )
+
+
+def with_note_tags(tags: tuple[TagMatch, ...], note: Note, taxonomy: Taxonomy) -> tuple[TagMatch, ...]:
+    """Apply a note's tags: drop the automatic topics it removes, add the ones it names (taxonomy's first)."""
+    known: dict[str, Tag] = {}
+    for tag in taxonomy.tags:
+        known.setdefault(tag.slug, tag)
+        known.setdefault(slugify(tag.name), tag)
+    removed = set(note.removed)
+    kept = [m for m in tags if m.tag.slug not in removed and slugify(m.tag.name) not in removed]
+    present = {m.tag for m in kept}
+    for tag in note.tags:
+        tag = known.get(tag.slug, tag)
+        if tag not in present:
+            kept.append(TagMatch(tag, NOTE_PHRASE))
+            present.add(tag)
+    order = {tag: n for n, tag in enumerate(taxonomy.tags)}
+    return tuple(sorted(kept, key=lambda m: order.get(m.tag, len(order))))  # stable: new topics in note order
