@@ -1,4 +1,4 @@
-"""The archive folder: where its files are, reading them safely, and what its optional manifest states.
+"""The archive folder: where its parts are, and the one way its files are read.
 
     archive/
       listings/*.txt    pasted listing pages (required)
@@ -7,30 +7,19 @@
       notes/<slug>.md   optional curators' notes
 
 Every file of the archive is read through Archive.read_bytes(): a symbolic link is followed only when it
-stays inside the archive, and only regular files are read (a FIFO would block the build forever).
-
-A listing's capture date comes from the manifest, else from a `YYYY-MM-DD` prefix of its file name,
-else only the page's own date line (month and day, year unknown).
+stays inside the archive, and only regular files are read (a FIFO would block the build forever). Nothing
+here writes.
 """
 
 from __future__ import annotations
 
-import datetime
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import ArchiveFileError, ConfigError, Report, SitegenError, shown
-from sitegen.model import FIRST_YEAR, LAST_YEAR, PartialDate
-from sitegen.yamlfile import line_of, load_yaml
-
-_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_LISTING_KEYS = {"captured"}
-LISTING_SUFFIXES = (".txt",)
-"""File types the listings folder holds."""
+from sitegen.errors import ArchiveFileError, ConfigError, Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,77 +134,3 @@ class Archive:
             raise ArchiveFileError(f"is {'a file' if path.exists() else 'missing'}, not a folder", path=path,
                                    hint=f"the archive keeps its {path.name} in a folder of that name")
 
-    def listing_files(self, report: Report | None = None) -> list[Path]:
-        """Return the listing files in name order (order never changes the output); report the others."""
-        return self.entries(self.listings_dir, LISTING_SUFFIXES, report or Report(), "a listing")
-
-
-def capture_dates(archive: Archive, files: list[Path], report: Report) -> dict[str, PartialDate]:
-    """Read the capture dates the manifest and the file names state, by listing file name."""
-    dates: dict[str, PartialDate] = {}
-    for path in files:
-        match = _DATED_NAME.match(path.name)
-        if match:
-            day = _date(int(match[1]), int(match[2]), int(match[3]))
-            if day is None:
-                report.warn(f"file name starts with {match[0]!r}, which is not a date from {FIRST_YEAR} to "
-                            f"{LAST_YEAR}; ignored", path=path, hint="rename the file if it is a typo")
-            else:
-                dates[path.name] = day
-    if archive.has(archive.manifest):
-        try:
-            dates.update(_manifest_dates(archive, report))
-        except SitegenError as exc:
-            report.skip(exc)
-    return dates
-
-
-def _date(year: int, month: int, day: int) -> PartialDate | None:
-    """Return the date if it is a real calendar day within the years sitegen accepts."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return None
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return None
-    return PartialDate(year, month, day)
-
-
-def _manifest_dates(archive: Archive, report: Report) -> dict[str, PartialDate]:
-    path = archive.manifest
-    text = archive.read_text(path)
-    data = load_yaml(path, text) or {}
-    if not isinstance(data, dict):
-        raise ConfigError("must be a mapping with a 'listings' key", path=path)
-    for key in sorted(set(data) - {"listings"}, key=str):
-        report.warn(ConfigError(f"unknown key {shown(key)}", path=path, line=line_of(text, str(key)),
-                                hint="the manifest knows only 'listings'"))
-    listings = data.get("listings") or {}
-    if not isinstance(listings, dict):
-        raise ConfigError("'listings' must map listing file names to {captured: YYYY-MM-DD}",
-                          path=path, line=line_of(text, "listings"))
-    dates: dict[str, PartialDate] = {}
-    for name, entry in listings.items():
-        line = line_of(text, str(name)[:1000])
-        if not isinstance(entry, dict):
-            report.warn(ConfigError(f"listing {shown(name)}: expected a mapping like {{captured: 2025-12-16}}",
-                                    path=path, line=line))
-            continue
-        for key in sorted(set(entry) - _LISTING_KEYS, key=str):
-            report.warn(ConfigError(f"listing {shown(name)}: unknown key {shown(key)}", path=path, line=line,
-                                    hint="only 'captured' is known"))
-        captured = entry.get("captured")
-        if isinstance(captured, datetime.datetime):
-            captured = captured.date()
-        if not isinstance(captured, datetime.date):
-            report.warn(ConfigError(f"listing {shown(name)}: 'captured' must be a date like 2025-12-16, "
-                                    f"not {shown(captured)}", path=path, line=line))
-            continue
-        day = _date(captured.year, captured.month, captured.day)
-        if day is None:
-            report.warn(ConfigError(f"listing {shown(name)}: captured {captured.isoformat()} is outside the years "
-                                    f"{FIRST_YEAR}-{LAST_YEAR}; ignored", path=path, line=line,
-                                    hint="is the year a typo? fix it"))
-            continue
-        dates[str(name)] = day
-    return dates

@@ -76,6 +76,14 @@ class SitegenError(Exception):
     def __str__(self) -> str:
         return str(self.problem)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled on its way back from the second process: keep the place and the hint, not only the message.
+        return (_rebuilt, (type(self), self.problem))
+
+
+def _rebuilt(kind: type[SitegenError], problem: Problem) -> SitegenError:
+    return kind(problem.message, path=problem.path, line=problem.line, hint=problem.hint)
+
 
 class ListingError(SitegenError):
     """A listing file that cannot be read as a listing."""

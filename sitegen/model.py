@@ -5,6 +5,7 @@ ingest -> (Listing, Entry) -> merge -> Paper -> annotate -> Annotated -> render.
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 
@@ -31,6 +32,17 @@ class PartialDate:
     day: int
     """1-31."""
 
+    @classmethod
+    def checked(cls, year: int | None, month: int, day: int) -> PartialDate | None:
+        """Return the date if it is a calendar day (any leap day when the year is unknown) of FIRST_YEAR-LAST_YEAR."""
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            return None
+        try:
+            datetime.date(year or 2000, month, day)  # 2000 is a leap year: Feb 29 passes when the year is unknown
+        except ValueError:
+            return None
+        return cls(year, month, day)
+
     def sort_key(self) -> tuple[int, int, int]:
         """Order dates; an unknown year sorts before every known one."""
         return (self.year or 0, self.month, self.day)
@@ -39,10 +51,6 @@ class PartialDate:
         """Show the date as a listing does, saying so when the year is unknown."""
         text = f"{MONTHS[self.month - 1]} {self.day}"
         return f"{text}, {self.year}" if self.year else f"{text} (year unknown)"
-
-    def iso(self) -> str | None:
-        """Return YYYY-MM-DD, or None when the year is unknown."""
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}" if self.year else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +61,12 @@ class Entry:
     """The title line, whitespace-normalised."""
     abstract: str
     """The abstract line; empty when the listing has none."""
-    authors: int | None
-    """Author count from the metadata block, if any."""
+    author_count: int | None
+    """Number of authors the metadata block states, if any."""
     published: PartialDate | None
     """Publication date from the metadata block, year resolved from the capture date."""
-    upvotes: int | None
-    """Upvote count from the metadata block, if shown."""
+    upvote_count: int | None
+    """Upvotes the metadata block shows, if any."""
     line: int
     """1-based line of the title in the listing file."""
 
@@ -83,7 +91,7 @@ class Sighting:
     """Listing file name."""
     captured: PartialDate | None
     """That listing's capture date."""
-    upvotes: int | None
+    upvote_count: int | None
     """Upvotes shown in that listing."""
     line: int
     """Line of the title in that listing."""
@@ -99,11 +107,11 @@ class Paper:
     """Title as a listing shows it (raw, untrusted)."""
     abstract: str
     """Abstract as a listing shows it (raw, untrusted); may be empty."""
-    authors: int | None
-    """Author count, if any listing gives it."""
+    author_count: int | None
+    """Number of authors, if any listing states it."""
     published: PartialDate | None
     """Publication date, if any listing gives it."""
-    upvotes: int | None
+    upvote_count: int | None
     """The newest upvote count any listing shows."""
     seen_in: tuple[Sighting, ...]
     """Every listing this paper appears in, oldest capture first."""
@@ -113,6 +121,12 @@ class Paper:
         """Return the latest capture date among its sightings."""
         dates = [s.captured for s in self.seen_in if s.captured]
         return max(dates, key=PartialDate.sort_key) if dates else None
+
+    @property
+    def first_capture(self) -> PartialDate | None:
+        """Return the earliest capture date with a known year: when the archive first saw the paper."""
+        dates = [s.captured for s in self.seen_in if s.captured and s.captured.year]
+        return min(dates, key=PartialDate.sort_key) if dates else None
 
 
 class LinkKind(enum.Enum):
@@ -157,13 +171,23 @@ class Tag:
     name: str = field(compare=False)
 
 
+class TagSource(enum.Enum):
+    """Who put a topic on a paper."""
+
+    TAXONOMY = "taxonomy"
+    """A phrase of the taxonomy matched the title or abstract."""
+    CURATOR = "curator"
+    """The curator's note added it (`tags: [x]`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TagMatch:
-    """A topic on a paper and the phrase that put it there."""
+    """A topic on a paper, who put it there and, for the taxonomy, the phrase that matched."""
 
     tag: Tag
-    phrase: str
-    """The taxonomy phrase that matched, or 'note' when a curator added it."""
+    source: TagSource
+    phrase: str = ""
+    """The taxonomy phrase that matched; empty when the curator added the topic."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +215,10 @@ class Annotated:
     """A paper with everything the annotate stage derived for it."""
 
     paper: Paper
-    abstract: str
-    """Abstract with LaTeX residue cleaned (still untrusted text; `$…$` kept for math)."""
-    title: str
-    """Title with LaTeX residue cleaned."""
+    display_title: str
+    """The title as pages show it: LaTeX residue cleaned (still untrusted text; `$…$` kept for math)."""
+    display_abstract: str
+    """The abstract as pages show it: LaTeX residue cleaned (still untrusted text; `$…$` kept for math)."""
     tags: tuple[TagMatch, ...]
     links: tuple[Link, ...]
     arxiv_id: str | None = None
@@ -207,6 +231,11 @@ class Annotated:
     @property
     def slug(self) -> str:
         return self.paper.slug
+
+    @property
+    def has_code(self) -> bool:
+        """Whether the paper links to code (a repository on a code host)."""
+        return any(link.kind is LinkKind.CODE for link in self.links)
 
     def newest_first_key(self) -> tuple[int, int, int, int, int, int, str]:
         """Sort key putting the newest paper first: publication, then capture, then slug."""

@@ -1,7 +1,9 @@
-"""A second core for work that overlaps MkDocs (which uses one): a one-process pool, forked.
+"""The second core: run one function in a forked child while this process goes on (MkDocs uses one core).
 
-The worker dies with the build: killed even by SIGKILL, the build leaves no process behind (on Linux the
-kernel signals the worker, elsewhere the worker notices its parent is gone within a second).
+The child is forked, so it reads its arguments from the parent's memory as they were at the fork: nothing
+is pickled on the way in, only the result on the way back. It dies with the build: killed even by SIGKILL,
+the build leaves no process behind (on Linux the kernel signals the child; elsewhere the child notices its
+parent is gone within a second). Where fork is not available, the function runs in this process.
 """
 
 from __future__ import annotations
@@ -16,27 +18,92 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Any
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
 
+T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
 _WATCH_SECONDS = 1.0
 
 
-class _Inline(Executor):
-    """Runs work at once in this process: where fork is not available."""
+class Beside(Generic[T]):
+    """A function running beside this process: its result, and its own time."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to whoever waits on the future, as a pool would
-            future.set_exception(exc)
-        return future
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._done = False
+        self.seconds = 0.0
+        """The function's own running time (it overlaps the parent's work)."""
+        self._process: Any = None
+        self._conn: Connection | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._finish(_call(fn, args))
+            return
+        receive, send = multiprocessing.Pipe(duplex=False)
+        self._process = multiprocessing.get_context("fork").Process(
+            target=_child, args=(fn, args, send, os.getpid()), daemon=True)
+        self._process.start()
+        send.close()
+        self._conn = receive
+
+    def result(self) -> T:
+        """Wait for the function; return its value or raise its exception."""
+        if not self._done:
+            assert self._conn is not None
+            try:
+                outcome = self._conn.recv()
+            except EOFError:
+                outcome = (RuntimeError(f"the second process ended without an answer "
+                                        f"(exit code {self._process.exitcode})"), None, 0.0)
+            self._finish(outcome)
+            self._stop()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def _finish(self, outcome: tuple[BaseException | None, Any, float]) -> None:
+        self._error, self._value, self.seconds = outcome
+        self._done = True
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            if self._process.is_alive() and not self._done:
+                self._process.kill()
+            self._process.join()
+            self._process = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+@contextlib.contextmanager
+def beside(fn: Callable[..., T], *args: Any) -> Iterator[Beside[T]]:
+    """Run fn(*args) on the second core for the length of the block; a block that fails stops it."""
+    running = Beside(fn, args)
+    try:
+        yield running
+    finally:
+        running._stop()
+
+
+def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[BaseException | None, Any, float]:
+    start = time.perf_counter()
+    try:
+        value = fn(*args)
+    except Exception as exc:  # handed to the parent, which raises it where it waits for the result
+        return exc, None, round(time.perf_counter() - start, 3)
+    return None, value, round(time.perf_counter() - start, 3)
+
+
+def _child(fn: Callable[..., Any], args: tuple[Any, ...], conn: Connection, parent: int) -> None:
+    _die_with(parent)
+    conn.send(_call(fn, args))
+    conn.close()
 
 
 def _die_with(parent: int) -> None:
-    """Run in the worker as it starts: end it when the process that forked it ends."""
+    """Run in the child as it starts: end it when the process that forked it ends."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
@@ -50,14 +117,3 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-
-
-@contextlib.contextmanager
-def second_core() -> Iterator[Executor]:
-    """Yield an executor whose work runs beside this process; waits for it and cleans up on exit."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield _Inline()
-        return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_die_with, initargs=(os.getpid(),)) as pool:
-        yield pool

@@ -43,7 +43,7 @@ def vocabulary(source: Path) -> Vocabulary:
     """Count the words of a real archive's titles and abstracts."""
     archive, report = Archive(source), Report()
     body, titles = Counter(), Counter()
-    for path in archive.listing_files(report):
+    for path in archive.entries(archive.listings_dir, (".txt",), report, "a listing"):
         try:
             listing = read_listing(path, None, report, archive.read_bytes(path))
         except SitegenError:

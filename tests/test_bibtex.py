@@ -22,7 +22,7 @@ _OWN_COMMANDS = re.compile(r"\\(textbackslash|textbraceleft|textbraceright|texta
 
 
 def _annotated(title: str, abstract: str = "", published: PartialDate | None = None):
-    paper = Paper(slug="a-paper", title=title, abstract=abstract, authors=3, published=published, upvotes=9,
+    paper = Paper(slug="a-paper", title=title, abstract=abstract, author_count=3, published=published, upvote_count=9,
                   seen_in=(Sighting("x.txt", None, 9, 1),))
     return annotate_one(paper, TAXONOMY)
 

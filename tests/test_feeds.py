@@ -19,7 +19,7 @@ TAXONOMY = Taxonomy([(Tag("pruning", "Pruning"), ["prun*"])])
 
 def _paper(slug: str, title: str, published: PartialDate | None, captured: PartialDate | None = None,
            abstract: str = "We prune.") -> Paper:
-    return Paper(slug=slug, title=title, abstract=abstract, authors=None, published=published, upvotes=None,
+    return Paper(slug=slug, title=title, abstract=abstract, author_count=None, published=published, upvote_count=None,
                  seen_in=(Sighting("x.txt", captured, None, 1),))
 
 

@@ -1,19 +1,21 @@
-"""Golden Markdown for a small fixture archive. Regenerate: SITEGEN_REGENERATE=1 pytest tests/test_golden.py"""
+"""Golden output for a small fixture archive: every Markdown page, feed and .bib file the render stage writes.
+
+Regenerate: SITEGEN_REGENERATE=1 pytest tests/test_golden.py
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
-
 
 from conftest import LISTINGS, make_archive
 from sitegen.annotate.stage import annotate
-from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive
-from sitegen.build import ingest
+from sitegen.config import SiteOptions
 from sitegen.errors import Report
-from sitegen.ingest.merge import merge
+from sitegen.ingest.stage import read_archive
 from sitegen.render.site import render_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -22,33 +24,49 @@ TAXONOMY = """topics:
   quantization: {name: Quantization, match: [quantiz*]}
 """
 MANIFEST = "listings:\n  metadata_with_dates_and_upvotes.txt: {captured: 2025-12-16}\n"
+NOTE = """---
+tags: [Key papers, -quantization]
+rating: 4
+status: read
+---
+# Why it matters
+
+The curator's *own* words, with [a link](https://example.org/) and a <kbd>key</kbd>.
+"""
 
 
-def _pages(tmp_path):
+def _output(tmp_path: Path) -> dict[str, str]:
     archive = make_archive(tmp_path / "archive",
                            [LISTINGS / "metadata_with_dates_and_upvotes.txt", LISTINGS / "hostile_text.txt",
                             LISTINGS / "title_without_abstract.txt"],
-                           **{"taxonomy.yml": TAXONOMY, "archive.yml": MANIFEST})
+                           **{"taxonomy.yml": TAXONOMY, "archive.yml": MANIFEST, "notes__paper-two.md": NOTE})
     report = Report()
-    listings = ingest(Archive(archive), report)
-    merged = merge(listings)
-    taxonomy = load_taxonomy(Archive(archive), report)
-    return render_site(annotate(merged.papers, taxonomy), listings, taxonomy, "Golden", merged.duplicates).pages
+    contents = read_archive(Archive(archive), report)
+    assert report.warnings == []
+    annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
+    rendered = render_site(annotated, contents.listings, contents.taxonomy, SiteOptions(site_name="Golden"),
+                           contents.duplicate_count)
+    return {**rendered.pages, **rendered.files}
 
 
-def test_generated_markdown_matches_golden(tmp_path):
-    pages = _pages(tmp_path)
+def test_generated_pages_feeds_and_bib_files_match_golden(tmp_path):
+    output = _output(tmp_path)
     if os.environ.get("SITEGEN_REGENERATE"):
-        for rel, text in pages.items():
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, text in output.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_text(text, encoding="utf-8")
     expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-                for p in GOLDEN.rglob("*.md")}
-    assert sorted(pages) == sorted(expected)
-    for rel, text in pages.items():
+                for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(output) == sorted(expected)
+    assert {Path(rel).suffix for rel in output} == {".md", ".bib", ".xml", ".json"}
+    assert "Curator's note" in output["papers/paper-two.md"]
+    for rel, text in output.items():
         assert _stable(text) == _stable(expected[rel]), f"{rel} differs from tests/golden/{rel}"
 
 
 def _stable(text: str) -> str:
-    """Mask the charts' SVG drawing, which depends on the installed matplotlib (tests/test_stats.py checks it)."""
-    return re.sub(r"<svg\b.*?</svg>", "<svg/>", text, flags=re.DOTALL)
+    """Mask the charts' SVG drawing, which depends on the installed matplotlib (tests/test_stats.py checks it),
+    and the feeds' generator version."""
+    text = re.sub(r"<svg\b.*?</svg>", "<svg/>", text, flags=re.DOTALL)
+    return re.sub(r'(<generator[^>]*version=")[^"]*', r"\1", text)

@@ -13,9 +13,9 @@ def test_metadata_with_dates_and_upvotes():
     listing = read_fixture("metadata_with_dates_and_upvotes.txt", PartialDate(2025, 12, 16))
     assert listing.captured == PartialDate(2025, 12, 16)
     one, two, three = listing.entries
-    assert (one.title, one.authors, one.published, one.upvotes) == ("Paper One", 3, PartialDate(2023, 5, 19), None)
-    assert (two.authors, two.published, two.upvotes) == (1, PartialDate(2025, 5, 4), 12)
-    assert (three.authors, three.published, three.upvotes) == (16, PartialDate(2024, 4, 5), 2)
+    assert (one.title, one.author_count, one.published, one.upvote_count) == ("Paper One", 3, PartialDate(2023, 5, 19), None)
+    assert (two.author_count, two.published, two.upvote_count) == (1, PartialDate(2025, 5, 4), 12)
+    assert (three.author_count, three.published, three.upvote_count) == (16, PartialDate(2024, 4, 5), 2)
     assert one.abstract.startswith("Large language models are strong.")
     assert one.line == 13
 
@@ -37,7 +37,7 @@ def test_year_less_date_after_capture_day_is_previous_year():
 def test_block_without_metadata():
     listing = read_fixture("block_without_metadata.txt")
     assert [e.title for e in listing.entries] == ["Paper One", "Paper Two"]
-    assert all(e.authors is None and e.published is None and e.upvotes is None for e in listing.entries)
+    assert all(e.author_count is None and e.published is None and e.upvote_count is None for e in listing.entries)
     assert all(e.abstract for e in listing.entries)
 
 
@@ -53,7 +53,7 @@ def test_paste_variants_read_like_a_clean_paste(name):
 
 def test_trailing_spaces_keep_metadata():
     entry = read_fixture("trailing_spaces.txt").entries[0]
-    assert (entry.authors, entry.published) == (3, PartialDate(2023, 5, 19))
+    assert (entry.author_count, entry.published) == (3, PartialDate(2023, 5, 19))
 
 
 def test_title_without_abstract():
@@ -90,4 +90,4 @@ def test_seed_counts():
     assert [len(l.entries) for l in counts.values()] == [74, 52, 96]
     dec16 = counts["001_e67c5225bb203cf2.txt"]
     assert sum(1 for e in dec16.entries if e.published) == 50
-    assert sum(1 for e in dec16.entries if e.upvotes) == 13
+    assert sum(1 for e in dec16.entries if e.upvote_count) == 13

@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 
 from conftest import BUNDLED
-from sitegen.archive import Archive, capture_dates
+from sitegen.archive import Archive
 from sitegen.errors import Report
-from sitegen.ingest.listing import parse_listing, read_listing
+from sitegen.ingest.listing import parse_listing
+from sitegen.ingest.stage import ingest
 from sitegen.ingest.merge import merge
 from sitegen.ingest.slugs import MAX_LENGTH, slug_for
 from sitegen.model import PartialDate
@@ -17,15 +18,12 @@ ABSTRACT = ("We study things in depth. Our results show that things are better t
 
 
 def _bundled():
-    archive, report = Archive(BUNDLED), Report()
-    files = archive.listing_files(report)
-    dates = capture_dates(archive, files, report)
-    return [read_listing(p, dates.get(p.name), report) for p in files]
+    return ingest(Archive(BUNDLED), Report())
 
 
 def test_bundled_archive_has_207_unique_papers():
     merged = merge(_bundled())
-    assert (merged.entries, len(merged.papers), merged.duplicates) == (222, 207, 15)
+    assert (merged.entry_count, len(merged.papers), merged.duplicate_count) == (222, 207, 15)
     assert len({p.slug for p in merged.papers}) == 207
     twice = [p for p in merged.papers if len(p.seen_in) == 2]
     assert len(twice) == 15
@@ -47,8 +45,8 @@ def test_merge_takes_newest_upvotes_and_fills_missing_fields():
     new = _listing("b.txt", PartialDate(2025, 3, 13), "Same paper\n\n" + ABSTRACT + "\n\n  • 4 authors\n·\nMar 1, 2024 9")
     bare = _listing("c.txt", None, "SAME PAPER\n\n" + ABSTRACT)
     (paper,) = merge([bare, new, old]).papers
-    assert paper.upvotes == 9
-    assert paper.authors == 4
+    assert paper.upvote_count == 9
+    assert paper.author_count == 4
     assert paper.title == "Same paper"
     assert [s.listing for s in paper.seen_in] == ["c.txt", "a.txt", "b.txt"]
     assert paper.published == PartialDate(2024, 3, 1)

@@ -15,6 +15,7 @@ from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.commands import note as note_command
 from sitegen.errors import ConfigError, Report, SitegenError
+from sitegen.ingest.stage import read_archive
 from sitegen.notes import load_notes, read_note
 from sitegen.render.note import embeddable
 
@@ -268,11 +269,7 @@ class _Terminal(io.StringIO):
 
 def test_sitegen_note_asks_which_paper_when_ambiguous(tmp_path):
     archive = _archive(tmp_path)
-    from sitegen.build import ingest
-    from sitegen.archive import Archive
-    from sitegen.ingest.merge import merge
-
-    papers = merge(ingest(Archive(archive), Report())).papers
+    papers = read_archive(Archive(archive), Report()).papers
     candidates = note_command.find(papers, "paper")
     prompt = io.StringIO()
     chosen = note_command.choose(candidates, "paper", _Terminal("2\n"), prompt)
@@ -288,11 +285,7 @@ def test_sitegen_note_says_when_nothing_matches(tmp_path, capsys):
 
 
 def test_prefix_words_match_when_no_title_has_them_whole(tmp_path):
-    from sitegen.build import ingest
-    from sitegen.archive import Archive
-    from sitegen.ingest.merge import merge
-
-    papers = merge(ingest(Archive(BUNDLED), Report())).papers
+    papers = read_archive(Archive(BUNDLED), Report()).papers
     assert [p.slug for p in note_command.find(papers, "llm pruner")] == [
         "llm-pruner-on-the-structural-pruning-of-large-language-models"]
     assert len(note_command.find(papers, "prun")) > 1
@@ -309,22 +302,14 @@ def test_the_bundled_archive_has_example_notes(bundled_site):
 
 
 def test_notes_reach_the_search_index_as_plain_text(tmp_path):
-    import sitegen.build
+    from sitegen.annotate.stage import annotate
+    from sitegen.search.documents import documents
 
     archive = _archive(tmp_path, **{"paper-two": _fixture("note_with_tags_rating_and_status.md")})
     _build(archive, tmp_path / "site")
-    from sitegen.annotate.stage import annotate
-    from sitegen.annotate.taxonomy import load_taxonomy
-    from sitegen.archive import Archive
-    from sitegen.errors import Report
-    from sitegen.ingest.merge import merge
-    from sitegen.notes import load_notes
-
-    report = Report()
-    papers = merge(sitegen.build.ingest(Archive(archive), report)).papers
-    notes = load_notes(Archive(archive), {p.slug for p in papers}, report)
-    annotated = annotate(papers, load_taxonomy(None, report), notes)
-    assert sitegen.build.search_notes(annotated) == {
+    contents = read_archive(Archive(archive), Report())
+    docs = documents(annotate(contents.papers, contents.taxonomy, contents.notes), contents.taxonomy.tags)
+    assert {d.slug: d.notes for d in docs if d.notes} == {
         "paper-two": "Why it matters\nThe curator's own words, with a link."}
     index = (tmp_path / "site" / "assets" / "search" / "index.js").read_text()
     assert '"curat' in index  # the note's words are indexed (stemmed)

@@ -26,7 +26,7 @@ from sitegen.annotate.stage import annotate, annotate_one
 from sitegen.annotate.latex import clean, display_text, plain, split_math
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.archive import Archive
-from sitegen.build import ingest
+from sitegen.ingest.stage import ingest
 from sitegen.errors import ListingError, Report, SitegenError
 from sitegen.ingest.listing import parse_listing, read_listing
 from sitegen.ingest.merge import merge
@@ -34,7 +34,8 @@ from sitegen.ingest.slugs import MAX_LENGTH, merge_key, slug_for
 from sitegen.model import Entry, Listing, Paper, PartialDate, Sighting, Tag
 from sitegen.render import escape, pages
 from sitegen.render.math import to_mathml
-from sitegen.render import site as site_module
+from sitegen.render import families as site_module
+from sitegen.config import SiteOptions
 from sitegen.render.site import render_site
 
 # ---------------------------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def listing_bytes(draw) -> bytes:
 def _check_listing(listing: Listing, text_lines: int | None = None) -> None:
     """The invariants of any Listing the reader returns."""
     assert listing.entries
-    assert any(e.abstract or e.published or e.authors for e in listing.entries)
+    assert any(e.abstract or e.published or e.author_count for e in listing.entries)
     lines = [e.line for e in listing.entries]
     assert lines == sorted(set(lines)) and lines[0] >= 1
     if text_lines is not None:
@@ -292,8 +293,8 @@ def _page_html(page: str) -> tuple[str, dict]:
 
 
 def _paper(title: str, abstract: str) -> Paper:
-    return Paper(slug=slug_for(title), title=title, abstract=abstract, authors=3, published=None, upvotes=None,
-                 seen_in=(Sighting(listing="x.txt", captured=None, upvotes=None, line=3),))
+    return Paper(slug=slug_for(title), title=title, abstract=abstract, author_count=3, published=None, upvote_count=None,
+                 seen_in=(Sighting(listing="x.txt", captured=None, upvote_count=None, line=3),))
 
 
 def _expected_abstract(cleaned: str) -> str:
@@ -340,15 +341,15 @@ def test_any_title_and_abstract_show_literally_and_add_no_markup(title, abstract
     (h1,) = soup.find_all("h1")
     assert not h1.find(True)
     assert _shown(h1.get_text()) == _shown(plain(clean(title)))
-    assert meta == {"title": escape.text(plain(a.title))}  # the front matter is valid YAML for any title
+    assert meta == {"title": escape.text(plain(a.display_title))}  # the front matter is valid YAML for any title
 
-    if a.abstract:
+    if a.display_abstract:
         (para,) = soup.find_all("p", class_="sg-abstract")
         for math in para.find_all("math", recursive=False):
             math.replace_with(_MATH_MARK)
         assert not para.find(True)
         assert _shown(para.get_text()) == _expected_abstract(clean(abstract))
-        event("abstract with MathML" if _MATH_MARK in _expected_abstract(a.abstract) else "abstract")
+        event("abstract with MathML" if _MATH_MARK in _expected_abstract(a.display_abstract) else "abstract")
 
     (seen,) = soup.find_all("a", href="../dates/listing-x.md")
     assert not seen.find(True) and _shown(seen.get_text()) == _shown(listing)
@@ -399,10 +400,10 @@ def test_any_listing_name_shows_literally(name):
 def test_math_keeps_the_spaces_around_it(abstract):
     """`where $x$ is` shows as `where x is`, not `wherexis`."""
     a = annotate_one(_paper("T", abstract), TAXONOMY)
-    soup = BeautifulSoup(f"<p>{pages.abstract_html(a.abstract)}</p>", "html.parser")
+    soup = BeautifulSoup(f"<p>{pages.abstract_html(a.display_abstract)}</p>", "html.parser")
     for math in soup.find_all("math"):
         math.replace_with(_MATH_MARK)
-    assert _shown(soup.get_text()) == _expected_abstract(a.abstract)
+    assert _shown(soup.get_text()) == _expected_abstract(a.display_abstract)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -428,7 +429,7 @@ def test_titles_that_merge_share_one_slug(title, variant):
 
 
 def _papers_of(title_list: list[str], captured: PartialDate | None = None) -> tuple:
-    entries = tuple(Entry(title=t, abstract="", authors=None, published=None, upvotes=None, line=n)
+    entries = tuple(Entry(title=t, abstract="", author_count=None, published=None, upvote_count=None, line=n)
                     for n, t in enumerate(title_list, start=1))
     return merge([Listing(name="a.txt", captured=captured, entries=entries)]).papers
 
@@ -485,8 +486,8 @@ def listings(draw, min_size: int = 1) -> list[Listing]:
     for name in names:
         entries = tuple(
             Entry(title=draw(st.sampled_from(_POOL)), abstract=draw(st.sampled_from(_ABSTRACTS)),
-                  authors=draw(st.one_of(st.none(), st.integers(1, 9))), published=draw(_DATES),
-                  upvotes=draw(st.one_of(st.none(), st.integers(0, 99))), line=3 + 4 * n)
+                  author_count=draw(st.one_of(st.none(), st.integers(1, 9))), published=draw(_DATES),
+                  upvote_count=draw(st.one_of(st.none(), st.integers(0, 99))), line=3 + 4 * n)
             for n in range(draw(st.integers(1, 5))))
         out.append(Listing(name=name, captured=draw(_DATES), entries=entries))
     return out
@@ -501,7 +502,8 @@ def _site(listing_list: list[Listing]) -> tuple[dict[str, str], list, dict[str, 
     # The stats page's charts cost half a second a render; the stub still shows the order it is given the
     # papers in. test_robustness.py compares whole built sites, charts included, byte for byte.
     with mock.patch.object(site_module, "stats_page", _stats_stub):
-        rendered = render_site(annotate(merged.papers, TAXONOMY), listing_list, TAXONOMY, "Site", merged.duplicates)
+        rendered = render_site(annotate(merged.papers, TAXONOMY), tuple(listing_list), TAXONOMY,
+                               SiteOptions(site_name="Site"), merged.duplicate_count)
     return rendered.pages, rendered.nav, rendered.files
 
 
@@ -512,7 +514,7 @@ def test_listing_order_never_changes_papers_or_pages(listing_list, rnd):
     rnd.shuffle(shuffled)
     first, second = merge(listing_list), merge(shuffled)
     assert first == second
-    event("duplicates merged" if first.duplicates else "no duplicates")
+    event("duplicates merged" if first.duplicate_count else "no duplicates")
     slugs = [p.slug for p in first.papers]
     assert len(set(slugs)) == len(slugs)
     keys = {merge_key(e.title) for l in listing_list for e in l.entries}

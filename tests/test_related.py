@@ -12,7 +12,7 @@ from conftest import BUNDLED
 from sitegen.annotate import related as related_module
 from sitegen.annotate.related import RELATED, related
 from sitegen.archive import Archive
-from sitegen.build import ingest
+from sitegen.ingest.stage import ingest
 from sitegen.errors import Report
 from sitegen.ingest.merge import merge
 

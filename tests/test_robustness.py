@@ -18,7 +18,8 @@ from conftest import BUNDLED, LISTINGS, ROOT, make_archive, read_fixture
 from sitegen.annotate.taxonomy import load_taxonomy
 import sitegen.archive
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build, ingest
+from sitegen.build import BuildOptions, build
+from sitegen.ingest.stage import ingest
 from sitegen.cli import main
 from sitegen.errors import ListingError, Report
 from sitegen.ingest.listing import read_listing
@@ -124,8 +125,8 @@ def test_huge_counts_are_text_not_a_crash():
     """A 5000-digit count is beyond what int() converts; such a line is not metadata."""
     report = Report()
     huge, sane = read_fixture("huge_counts.txt", report=report).entries
-    assert (huge.title, huge.authors, huge.upvotes) == ("Paper With Huge Counts", None, None)
-    assert (sane.title, sane.authors, sane.upvotes) == ("Paper With Sane Counts", 3, 12)
+    assert (huge.title, huge.author_count, huge.upvote_count) == ("Paper With Huge Counts", None, None)
+    assert (sane.title, sane.author_count, sane.upvote_count) == ("Paper With Sane Counts", 3, 12)
     assert [w.split(": ")[0] for w in report.warnings] == [f"{LISTINGS / 'huge_counts.txt'}:{n}" for n in (7, 9)]
 
 
@@ -419,7 +420,7 @@ def test_shuffled_listing_order_gives_identical_pages_and_site(bundled_site, tmp
     again = build(BuildOptions(archive=archive, site_dir=out / "site", config_file=ROOT / "mkdocs.yml",
                                strict=True))
     monkeypatch.undo()
-    assert (again.papers, again.duplicates) == (result.papers, result.duplicates)
+    assert (again.paper_count, again.duplicate_count) == (result.paper_count, result.duplicate_count)
     docs_one, docs_two = _tree(work / "docs"), _tree(out / ".sitegen" / "docs")
     assert sorted(docs_one) == sorted(docs_two)
     assert [name for name in docs_one if docs_one[name] != docs_two[name]] == []
@@ -437,5 +438,5 @@ def test_the_newest_capture_wins_whatever_the_file_names(older, newer, tmp_path)
                            **{"archive.yml": f"listings:\n  {older}: {{captured: 2025-12-16}}\n"
                                              f"  {newer}: {{captured: 2025-12-17}}\n"})
     (paper,) = merge(ingest(Archive(archive), Report())).papers
-    assert (paper.title, paper.upvotes) == ("PAPER ONE", 9)
-    assert [(s.listing, s.upvotes) for s in paper.seen_in] == [(older, 5), (newer, 9)]
+    assert (paper.title, paper.upvote_count) == ("PAPER ONE", 9)
+    assert [(s.listing, s.upvote_count) for s in paper.seen_in] == [(older, 5), (newer, 9)]

@@ -467,7 +467,7 @@ def test_an_internal_error_names_its_type_fully(tmp_path, capsys, monkeypatch):
     def boom(*args, **kwargs):
         raise struct.error("'L' format requires 0 <= number <= 4294967295")
 
-    monkeypatch.setattr(sitegen.build, "merge", boom)
+    monkeypatch.setattr(sitegen.build, "annotate", boom)
     assert build_archive(curated(tmp_path), tmp_path / "site") == 70
     assert capsys.readouterr().err.startswith("internal error: struct.error: 'L' format requires")
 
@@ -475,11 +475,11 @@ def test_an_internal_error_names_its_type_fully(tmp_path, capsys, monkeypatch):
 def test_the_second_core_dies_with_a_killed_build(tmp_path):
     script = textwrap.dedent("""
         import os, sys, time
-        from sitegen.parallel import second_core
-        with second_core() as core:
-            worker = core.submit(os.getpid).result()
-            print(worker, flush=True)
-            core.submit(time.sleep, 600)
+        from sitegen.parallel import beside
+        def report_and_wait():
+            print(os.getpid(), flush=True)
+            time.sleep(600)
+        with beside(report_and_wait):
             time.sleep(600)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)

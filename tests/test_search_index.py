@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import os
@@ -14,18 +15,19 @@ from bs4 import BeautifulSoup
 from lunr.index import Index
 
 from conftest import BUNDLED, ROOT
+from searchdata import decode, read_data_script
 from sitegen.annotate.stage import annotate
-from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive
-from sitegen.build import ingest
+from sitegen.config import SiteOptions
 from sitegen.errors import BuildError, Report
-from sitegen.ingest.merge import merge
-from sitegen.model import Tag
-from sitegen.notes import load_notes
+from sitegen.ingest.stage import read_archive
+from sitegen.model import Note, Tag
 from sitegen.render.site import render_site
-from sitegen.search import first_search_files, index_site, notes_to_text, scripts, text_files
+from sitegen.search import scripts
 from sitegen.search.documents import SearchDoc, documents
-from sitegen.search.lunr_index import build_lunr, decode, encode, utf16_key
+from sitegen.search.lunr_index import build_lunr, encode, utf16_key
+from sitegen.search.stage import first_search_files, search_index, text_files
+from sitegen.search.text import notes_to_text
 from sitegen.search.page import search_page
 from sitegen.search.text import index_text
 
@@ -34,14 +36,15 @@ from sitegen.search.text import index_text
 def bundled_papers():
     """Return the bundled archive's annotated papers, topics and notes (as plain text), as the build has them."""
     report = Report()
-    archive = Archive(BUNDLED)
-    listings = ingest(archive, report)
-    merged = merge(listings)
-    taxonomy = load_taxonomy(archive, report)
-    notes = load_notes(archive, {paper.slug for paper in merged.papers}, report)
-    annotated = annotate(merged.papers, taxonomy, notes)
-    rendered = render_site(annotated, listings, taxonomy, "Paper archive", merged.duplicates)
+    contents = read_archive(Archive(BUNDLED), report)
+    annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
+    rendered = render_site(annotated, contents.listings, contents.taxonomy, SiteOptions(), contents.duplicate_count)
     return annotated, rendered.topics, {a.slug: notes_to_text(a.note.body) for a in annotated if a.note}
+
+
+def index_files(annotated, topics) -> dict[str, str]:
+    """The search files the build writes for these papers."""
+    return search_index(documents(annotated, topics), topics).files
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,7 @@ def bundled():
 
 def payload(script: str) -> object:
     """Return the value a data file hands to sitegenSearchData."""
-    return scripts.read_data_script(script)
+    return read_data_script(script)
 
 
 def doc(ref: int, title: str, abstract: str = "", notes: str = "") -> SearchDoc:
@@ -91,7 +94,7 @@ def test_notes_to_text_keeps_what_a_reader_sees():
 
 def test_compact_index_finds_what_lunr_py_finds(bundled):
     annotated, topics, notes = bundled
-    docs = documents(annotated, topics, notes)
+    docs = documents(annotated, topics)
     original = build_lunr(docs)
     loaded = Index.load(decode(encode(original, len(docs))))
     for query in ("pruning", "quantization", "large language model", "diffusion", "long context", "curator"):
@@ -123,9 +126,10 @@ def test_weights_are_rounded_integers_and_refs_are_positions():
 
 
 def test_notes_are_searchable():
-    annotated = bundled_papers()[0][:3]
+    annotated = list(bundled_papers()[0][:3])
     slug = annotated[1].slug
-    files = index_site(annotated, (), notes={slug: notes_to_text("A *zyzzyva* note.")}).files
+    annotated[1] = dataclasses.replace(annotated[1], note=Note(slug=slug, path="n.md", body="A *zyzzyva* note."))
+    files = index_files(tuple(annotated), ())
     _, compact = payload(files["assets/search/index.js"])
     _, docs = payload(files["assets/search/docs.js"])
     found = Index.load(decode(compact)).search("zyzzyva")
@@ -143,8 +147,8 @@ def test_bundled_notes_are_searchable(bundled_site):
 
 
 def test_index_files_hold_only_what_search_needs(bundled):
-    annotated, topics, notes = bundled
-    files = index_site(annotated, topics, notes).files
+    annotated, topics, _ = bundled
+    files = index_files(annotated, topics)
     _, docs = payload(files["assets/search/docs.js"])
     assert docs["fields"] == ["slug", "title", "date", "year", "topics", "code"]
     assert len(docs["docs"]) == len(annotated) == 207
@@ -164,10 +168,10 @@ def test_index_is_deterministic_across_processes():
     code = ("import hashlib, sys; sys.path.insert(0, 'tests'); from conftest import read_fixture; "
             "from sitegen.annotate.stage import annotate; from sitegen.annotate.taxonomy import load_taxonomy; "
             "from sitegen.errors import Report; from sitegen.ingest.merge import merge; "
-            "from sitegen.search import index_site; "
+            "from sitegen.search.documents import documents; from sitegen.search.stage import search_index; "
             "listings = [read_fixture(n) for n in ('metadata_with_dates_and_upvotes.txt', 'hostile_text.txt')]; "
             "taxonomy = load_taxonomy(None, Report()); a = annotate(merge(listings).papers, taxonomy); "
-            "f = index_site(a, taxonomy.tags, notes={a[0].slug: 'a note'}).files; "
+            "f = search_index(documents(a, taxonomy.tags), taxonomy.tags).files; "
             "print(hashlib.sha256(repr(sorted(f.items())).encode()).hexdigest())")
     digests = set()
     for seed in ("1", "2"):
@@ -232,7 +236,7 @@ def test_built_site_has_search_page_box_on_every_page_and_no_search_plugin(bundl
 def test_first_search_files_exist_and_are_small(bundled_site):
     site, _, _ = bundled_site
     files = first_search_files(site)
-    assert [f.name for f in files] == ["search.js", "lunr.js", "index.js", "docs.js"]
+    assert [f.name for f in files] == ["search.js", "search-engine.js", "lunr.js", "index.js", "docs.js"]
     assert all(f.is_file() for f in files)
     gzipped = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     assert gzipped < 200_000

@@ -13,7 +13,7 @@ from sitegen.cli import main
 
 def test_bundled_site_has_one_page_per_paper(bundled_site):
     site, result, _ = bundled_site
-    assert result.papers == 207 and result.duplicates == 15
+    assert result.paper_count == 207 and result.duplicate_count == 15
     assert len(list((site / "papers").glob("*.html"))) == 207
     assert not [w for w in result.report.warnings if w.startswith("MkDocs")]
 

@@ -22,8 +22,8 @@ def _papers(n: int = 30):
     for i in range(n):
         published = PartialDate(2023 + i % 3, 1 + i % 12, 1) if i % 4 else None
         abstract = "We prune." + (" Code: https://github.com/a/b" if i % 3 == 0 else "")
-        paper = Paper(slug=f"p{i}", title=f"Paper {i}", abstract=abstract, authors=None, published=published,
-                      upvotes=None, seen_in=(Sighting("x.txt", PartialDate(2025, 12, 16), None, 1),))
+        paper = Paper(slug=f"p{i}", title=f"Paper {i}", abstract=abstract, author_count=None, published=published,
+                      upvote_count=None, seen_in=(Sighting("x.txt", PartialDate(2025, 12, 16), None, 1),))
         out.append(annotate_one(paper, TAXONOMY))
     return out
 

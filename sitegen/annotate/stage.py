@@ -11,10 +11,7 @@ from sitegen.annotate.latex import clean, plain
 from sitegen.annotate.links import arxiv_id, extract_links
 from sitegen.annotate.related import related as related_papers
 from sitegen.annotate.taxonomy import Taxonomy
-from sitegen.model import Annotated, Note, Paper, Tag, TagMatch
-
-NOTE_PHRASE = "note"
-"""What a topic a curator's note added shows as its matched phrase."""
+from sitegen.model import Annotated, Note, Paper, Tag, TagMatch, TagSource
 
 
 def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy,
@@ -22,7 +19,7 @@ def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy,
     """Derive every paper's annotations, then each one's related papers; the papers are left as read."""
     notes = notes or {}
     annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug)) for paper in papers)
-    similar = related_papers([(a.slug, a.title, a.abstract) for a in annotated])
+    similar = related_papers([(a.slug, a.display_title, a.display_abstract) for a in annotated])
     return tuple(replace(a, related=similar[a.slug]) for a in annotated)
 
 
@@ -32,8 +29,8 @@ def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None) -> 
     tags = taxonomy.tag(f"{plain(title)}\n{plain(abstract)}")
     return Annotated(
         paper=paper,
-        title=title,
-        abstract=abstract,
+        display_title=title,
+        display_abstract=abstract,
         tags=with_note_tags(tags, note, taxonomy) if note else tags,
         links=extract_links(paper.abstract),
         arxiv_id=arxiv_id(paper.abstract),
@@ -53,7 +50,7 @@ def with_note_tags(tags: tuple[TagMatch, ...], note: Note, taxonomy: Taxonomy) -
     for tag in note.tags:
         tag = known.get(tag.slug, tag)
         if tag not in present:
-            kept.append(TagMatch(tag, NOTE_PHRASE))
+            kept.append(TagMatch(tag, TagSource.CURATOR))
             present.add(tag)
     order = {tag: n for n, tag in enumerate(taxonomy.tags)}
     return tuple(sorted(kept, key=lambda m: order.get(m.tag, len(order))))  # stable: new topics in note order

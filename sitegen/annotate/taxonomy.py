@@ -21,7 +21,7 @@ from pathlib import Path
 from sitegen.archive import Archive
 from sitegen.errors import ConfigError, Report, SitegenError, shown
 from sitegen.ingest.slugs import page_name
-from sitegen.model import RESERVED_TOPICS, Tag, TagMatch
+from sitegen.model import RESERVED_TOPICS, Tag, TagMatch, TagSource
 from sitegen.yamlfile import line_of, load_yaml
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -85,7 +85,7 @@ class Taxonomy:
                     if len(stem) == length:
                         offer(phrase, tag)
         order = {tag: n for n, tag in enumerate(self.tags)}
-        return tuple(TagMatch(tag, found[tag].text) for tag in sorted(found, key=order.__getitem__))
+        return tuple(TagMatch(tag, TagSource.TAXONOMY, found[tag].text) for tag in sorted(found, key=order.__getitem__))
 
     @staticmethod
     def _matches(phrase: _Phrase, words: list[str], start: int) -> bool:

@@ -42,13 +42,12 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sitegen.build import ingest
-    from sitegen.ingest.merge import merge
+    from sitegen.ingest.stage import read_archive
 
     report = Report()
     archive = Archive(args.archive)
     try:
-        papers = merge(ingest(archive, report)).papers
+        papers = read_archive(archive, report).papers
     finally:
         report.emit()
     query = " ".join(args.paper)

@@ -7,7 +7,6 @@ Blank lines separate everything; CRLF, a BOM and trailing spaces are common.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +46,7 @@ class _Block:
 
     title: _Line
     abstract: str = ""
-    authors: int | None = None
+    author_count: int | None = None
     date: re.Match[str] | None = None
     meta_seen: bool = False
     extra: list[_Line] = field(default_factory=list)
@@ -71,7 +70,7 @@ def parse_listing(text: str, path: Path | str, captured: PartialDate | None, rep
     blocks = _blocks(lines[body_start:], path, report)
     entries = tuple(_entry(block, captured, path, report) for block in blocks)
     # Lines alone are not papers: a listing has at least one block with an abstract or metadata.
-    if not any(entry.abstract or entry.published or entry.authors for entry in entries):
+    if not any(entry.abstract or entry.published or entry.author_count for entry in entries):
         raise ListingError(
             "no paper blocks found: not a Hugging Face listing",
             path=path, hint="a listing has a title line followed by an abstract line per paper; "
@@ -106,7 +105,7 @@ def _capture_date(header: _Line | None, stated: PartialDate | None, path: Path |
         return stated
     month, day = MONTHS.index(match[1]) + 1, int(match[2])
     year = int(match[3]) if match[3] else None
-    if not _valid(year or 2000, month, day):
+    if PartialDate.checked(year, month, day) is None:
         report.warn(f"page date {shown(header.text)} {_invalid(year)}; ignored", path=path, line=header.number)
         return stated
     if stated is None:
@@ -129,7 +128,7 @@ def _blocks(lines: list[_Line], path: Path | str, report: Report) -> list[_Block
             if current is None:
                 report.warn(f"metadata line {shown(text)} before any title; ignored", path=path, line=line.number)
             elif authors:
-                current.authors = int(authors[1].replace(",", ""))
+                current.author_count = int(authors[1].replace(",", ""))
                 current.meta_seen = True
             elif current.date is None:
                 current.date, current.meta_seen = date, True
@@ -172,7 +171,7 @@ def _entry(block: _Block, captured: PartialDate | None, path: Path | str, report
     line = block.title.number
     return Entry(title=bounded(block.title.text, MAX_TITLE, "title", path, line, report),
                  abstract=bounded(block.abstract, MAX_ABSTRACT, "abstract", path, line, report),
-                 authors=block.authors, published=published, upvotes=upvotes, line=line)
+                 author_count=block.author_count, published=published, upvote_count=upvotes, line=line)
 
 
 def _published(match: re.Match[str], captured: PartialDate | None) -> PartialDate | None:
@@ -185,23 +184,11 @@ def _published(match: re.Match[str], captured: PartialDate | None) -> PartialDat
         year = captured.year - 1 if (month, day) > (captured.month, captured.day) else captured.year
     else:
         year = None
-    if not _valid(year or 2000, month, day):  # 2000 is a leap year: Feb 29 passes when the year is unknown
-        return None
-    return PartialDate(year, month, day)
+    return PartialDate.checked(year, month, day)
 
 
 def _invalid(year: int | None) -> str:
-    """Say why a date that failed _valid() is not used."""
+    """Say why a date PartialDate.checked() refused is not used."""
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         return f"is outside the years {FIRST_YEAR}-{LAST_YEAR} (a typo?)"
     return "is not a calendar date"
-
-
-def _valid(year: int, month: int, day: int) -> bool:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return False
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True

@@ -20,8 +20,10 @@ class Merged:
     """The merge's result: unique papers in slug order, and how many entries were duplicates."""
 
     papers: tuple[Paper, ...]
-    entries: int
-    duplicates: int
+    entry_count: int
+    """Paper blocks in all listings."""
+    duplicate_count: int
+    """Entries that were another entry's paper."""
 
 
 def merge(listings: list[Listing]) -> Merged:
@@ -33,7 +35,7 @@ def merge(listings: list[Listing]) -> Merged:
             groups[merge_key(entry.title)].append((listing, entry))
             count += 1
     papers = sorted(_named((_paper(group) for group in groups.values())), key=lambda p: p.slug)
-    return Merged(papers=tuple(papers), entries=count, duplicates=count - len(papers))
+    return Merged(papers=tuple(papers), entry_count=count, duplicate_count=count - len(papers))
 
 
 def _captured(listing: Listing) -> tuple[int, int, int]:
@@ -64,7 +66,7 @@ def _paper(group: list[tuple[Listing, Entry]]) -> Paper:
     abstracts = [e.abstract for e in entries if e.abstract]
     abstract = max(abstracts, key=len) if abstracts else ""
     sightings = sorted(
-        (Sighting(listing=l.name, captured=l.captured, upvotes=e.upvotes, line=e.line) for l, e in group),
+        (Sighting(listing=l.name, captured=l.captured, upvote_count=e.upvote_count, line=e.line) for l, e in group),
         key=lambda s: (s.captured.sort_key() if s.captured else (0, 0, 0), s.listing, s.line),
     )
     # The page name comes from the first sighting's spelling, so a later listing spelling the title
@@ -74,9 +76,9 @@ def _paper(group: list[tuple[Listing, Entry]]) -> Paper:
         slug=slug_for(first_seen.title),
         title=entries[0].title,
         abstract=abstract,
-        authors=_first(e.authors for e in entries),
+        author_count=_first(e.author_count for e in entries),
         published=_best_date([e.published for e in entries]),
-        upvotes=_first(e.upvotes for e in entries),
+        upvote_count=_first(e.upvote_count for e in entries),
         seen_in=tuple(sightings),
     )
 
@@ -98,14 +100,14 @@ def _named(papers: Iterable[Paper]) -> list[Paper]:
                 attempt += 1
                 name = disambiguated(slug, key, attempt)
             taken.add(name)
-            out.append(Paper(name, paper.title, paper.abstract, paper.authors, paper.published, paper.upvotes,
+            out.append(Paper(name, paper.title, paper.abstract, paper.author_count, paper.published, paper.upvote_count,
                              paper.seen_in))
     return out
 
 
-def _first_capture(paper: Paper) -> tuple:
-    known = [s.captured.sort_key() for s in paper.seen_in if s.captured and s.captured.year]
-    return (min(known) if known else _UNKNOWN, merge_key(paper.title))
+def _first_capture(paper: Paper) -> tuple[tuple[int, int, int], str]:
+    first = paper.first_capture
+    return (first.sort_key() if first else _UNKNOWN, merge_key(paper.title))
 
 
 def _best_date(dates: list[PartialDate | None]) -> PartialDate | None:

@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from sitegen import __version__, fs
+from sitegen.publish import mkdocs_hooks
+from sitegen.render import escape
 
 GENERATED = ("papers", "topics", "dates")
 """Folders whose pages come and go with the archive; stale outputs there are removed."""
@@ -34,6 +36,8 @@ def fingerprint(config: dict[str, Any], docs: Path, theme: Path, epoch: int) -> 
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=none\n".encode())
     digest.update(f"sitegen={__version__} epoch={epoch}\n".encode())
+    for module in (escape.__file__, mkdocs_hooks.__file__):  # they change pages' HTML inside MkDocs
+        digest.update(Path(str(module)).read_bytes())
     for path in sorted(p for p in theme.rglob("*") if p.is_file()):
         digest.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted(p for p in docs.rglob("*") if p.is_file()):

@@ -61,6 +61,11 @@ def theme_dir() -> Path:
     return Path(str(resources.files("sitegen") / "theme"))
 
 
+def hooks_file() -> Path:
+    """Return sitegen's MkDocs hooks (publish/mkdocs_hooks.py), which MkDocs runs on every page it writes."""
+    return Path(str(resources.files("sitegen") / "publish" / "mkdocs_hooks.py"))
+
+
 def load_project(config_file: Path | None) -> Project:
     """Read the project's mkdocs.yml if there is one; the tool's defaults otherwise."""
     if config_file is None or not config_file.is_file():
@@ -104,8 +109,7 @@ def write_docs(project: Project, pages: dict[str, str], docs: Path, report: Repo
     fs.prune(docs, keep)
 
 
-def derived_config(project: Project, docs: Path, site_dir: Path, nav: list[dict[str, str]],
-                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def derived_config(project: Project, docs: Path, site_dir: Path, nav: list[dict[str, str]]) -> dict[str, Any]:
     """Return the MkDocs config for this build: the project's, plus what the generator owns."""
     config = dict(project.config)
     theme = config.get("theme") or {"name": "material"}
@@ -120,8 +124,8 @@ def derived_config(project: Project, docs: Path, site_dir: Path, nav: list[dict[
         "not_in_nav": NOT_IN_NAV,
         "validation": config.get("validation") or VALIDATION,
         "extra_css": ["assets/sitegen.css", *(config.get("extra_css") or [])],
+        "hooks": [str(hooks_file()), *(config.get("hooks") or [])],
     })
-    config.update(extra or {})
     return config
 
 
@@ -194,9 +198,9 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     logger.addHandler(collect)
-    previous = logger.level
+    previous, propagate = logger.level, logger.propagate
     logger.setLevel(logging.WARNING)
-    logger.propagate = False
+    logger.propagate = False  # the warnings are reported once, through the build's report
     try:
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(config_file=str(config_path), strict=strict, **overrides)
@@ -209,4 +213,5 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
     finally:
         logger.removeHandler(collect)
         logger.setLevel(previous)
+        logger.propagate = propagate
     return [message for message in collect.messages if not message.startswith(_DIRTY_NOTICE)]

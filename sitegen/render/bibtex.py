@@ -49,7 +49,7 @@ def cite_key(a: Annotated) -> str:
 
 def entry(a: Annotated) -> str:
     """Return one paper's BibTeX entry."""
-    fields = [("title", "{" + title_field(plain(a.title)) + "}")]
+    fields = [("title", "{" + title_field(plain(a.display_title)) + "}")]
     published = a.paper.published
     if published and published.year:
         fields.append(("year", "{" + str(published.year) + "}"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 
-from markdown_it import MarkdownIt
 
 # Letters, digits, whitespace and these few stay as they are; all other ASCII punctuation is referenced.
 _PLAIN = set(" ,;?/")
@@ -36,19 +35,29 @@ def inline(value: str) -> str:
     return _CONTROLS.sub(" ", value).translate(_TABLE)
 
 
+# In finished HTML, text and quoted attributes need a reference only for these; scripts, styles and
+# comments do not decode references, so they are left as they are.
+_KEPT = frozenset("<>&\"'")
+_READABLE = {f"&#{code};": chr(code) for code in _TABLE if chr(code) not in _KEPT}
+_REFERENCE = re.compile(r"&#(?:3[3-9]|[4-9][0-9]|1[01][0-9]|12[0-6]);")
+_NOT_DECODED = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->)", re.DOTALL | re.IGNORECASE)
+
+
+def readable_html(html_text: str) -> str:
+    """Return finished HTML with the references text() made for Markdown's sake written as characters again.
+
+    Once MkDocs has rendered a page, `&#45;` and `-` are the same text to a browser; only `<`, `>`, `&` and
+    quotes can still change what HTML means, so their references stay, and so does everything inside
+    scripts, styles and comments, where references are not decoded.
+    """
+    if "&#" not in html_text:
+        return html_text
+    parts = _NOT_DECODED.split(html_text)
+    for i in range(0, len(parts), 2):  # even parts are ordinary markup and text
+        parts[i] = _REFERENCE.sub(lambda m: _READABLE.get(m[0], m[0]), parts[i])
+    return "".join(parts)
+
+
 def attr(value: str) -> str:
     """Return value for a double-quoted HTML attribute (only for values the tool has validated)."""
     return html.escape(_CONTROLS.sub(" ", value), quote=True)
-
-
-_MD = MarkdownIt("commonmark")
-
-
-def is_inert(markdown: str) -> bool:
-    """Tell whether markdown parses to plain text only (one paragraph of text tokens), per CommonMark."""
-    tokens = _MD.parse(markdown)
-    if not tokens:
-        return True
-    if [t.type for t in tokens] != ["paragraph_open", "inline", "paragraph_close"]:
-        return False
-    return all(child.type in ("text", "softbreak") for child in tokens[1].children or [])

@@ -24,6 +24,8 @@ from sitegen.model import Annotated, PartialDate
 
 FEED_SIZE = 50
 """Entries per feed."""
+SITE_FEED = "The newest papers in the archive"
+"""The subtitle of the site's own feeds."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Characters XML 1.0 cannot hold (lxml refuses them), and the DEL and C1 controls it discourages.
 _NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -46,8 +48,8 @@ def feed_date(a: Annotated) -> datetime.date | None:
     published = a.paper.published
     if published and published.year:
         return _day(published)
-    captures = [s.captured for s in a.paper.seen_in if s.captured and s.captured.year]
-    return _day(min(captures, key=PartialDate.sort_key)) if captures else None
+    first = a.paper.first_capture
+    return _day(first) if first else None
 
 
 def newest(papers: Iterable[Annotated], size: int = FEED_SIZE) -> list[tuple[Annotated, datetime.date]]:
@@ -75,13 +77,13 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
     for a, day in entries:
         fe = fg.add_entry(order="append")
         fe.id(_entry_id(a))
-        fe.title(_text(plain(a.title)))
+        fe.title(_text(plain(a.display_title)))
         fe.link(href=_href(feed, f"papers/{a.slug}.html", site_url), rel="alternate", type="text/html")
         fe.updated(_instant(day))
         if a.paper.published and a.paper.published.year:
             fe.published(_instant(day))
-        if a.abstract:
-            fe.summary(_text(plain(a.abstract)))
+        if a.display_abstract:
+            fe.summary(_text(plain(a.display_abstract)))
         for match in a.tags:
             fe.category(term=match.tag.slug, label=_text(match.tag.name))
     return fg.atom_str(pretty=True).decode("utf-8")
@@ -108,8 +110,8 @@ def _json_item(feed: Feed, a: Annotated, day: datetime.date, site_url: str | Non
     item: dict[str, object] = {
         "id": _entry_id(a),
         "url": _href(feed, f"papers/{a.slug}.html", site_url),
-        "title": _text(plain(a.title)),
-        "content_text": _text(plain(a.abstract)) or _text(plain(a.title)),
+        "title": _text(plain(a.display_title)),
+        "content_text": _text(plain(a.display_abstract)) or _text(plain(a.display_title)),
         "date_modified": _instant(day).isoformat(),
     }
     if a.paper.published and a.paper.published.year:

@@ -9,11 +9,11 @@ import json
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
-from sitegen.annotate.stage import NOTE_PHRASE
 from sitegen.annotate.latex import display_text, plain, split_math
-from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, Note, PartialDate, Tag
+from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, Note, Tag, TagMatch, TagSource
 from sitegen.render.note import embeddable
 from sitegen.render import bibtex, escape
+from sitegen.render.context import SiteCounts
 from sitegen.render.math import to_mathml
 
 
@@ -37,7 +37,7 @@ def paper_item(a: Annotated, to_root: str) -> str:
     """Return a list item linking a paper, with its date."""
     date = a.paper.published.display() if a.paper.published else "undated"
     curation = f" {_curation(a.note, 'small')}" if a.note and (a.note.rating or a.note.status) else ""
-    return f"- [{escape.text(plain(a.title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>{curation}"
+    return f"- [{escape.text(plain(a.display_title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>{curation}"
 
 
 def _curation(note: Note, element: str) -> str:
@@ -57,23 +57,23 @@ def paper_page(a: Annotated, listing_pages: dict[str, str], related: Iterable[An
     p = a.paper
     facts = []
     facts.append(f"Published {p.published.display()}" if p.published else "Publication date not stated")
-    if p.authors is not None:
-        facts.append(f"{p.authors} author{'s' if p.authors != 1 else ''}")
-    if p.upvotes is not None:
-        facts.append(f"{p.upvotes} upvote{'s' if p.upvotes != 1 else ''}")
-    out = [front_matter(plain(a.title)),
-           f'<h1 class="sg-title">{escape.text(plain(a.title))}</h1>\n\n']
+    if p.author_count is not None:
+        facts.append(f"{p.author_count} author{'s' if p.author_count != 1 else ''}")
+    if p.upvote_count is not None:
+        facts.append(f"{p.upvote_count} upvote{'s' if p.upvote_count != 1 else ''}")
+    out = [front_matter(plain(a.display_title)),
+           f'<h1 class="sg-title">{escape.text(plain(a.display_title))}</h1>\n\n']
     if a.note and (a.note.rating or a.note.status):
         out.append(_curation(a.note, "p") + "\n\n")
     out.append(f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n')
     if a.tags:
-        tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m.phrase)}\")" for m in a.tags)
+        tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m)}\")" for m in a.tags)
         out.append(f"Topics: {tags}\n\n")
     if a.note and (a.note.body.strip() or a.note.tags):
         out.extend(_note(a.note))
     out.append("## Abstract\n\n")
-    if a.abstract:
-        out.append(f'<p class="sg-abstract">{abstract_html(a.abstract)}</p>\n\n')
+    if a.display_abstract:
+        out.append(f'<p class="sg-abstract">{abstract_html(a.display_abstract)}</p>\n\n')
     else:
         out.append("*The listing shows no abstract for this paper.*\n\n")
     if a.links:
@@ -91,15 +91,17 @@ def paper_page(a: Annotated, listing_pages: dict[str, str], related: Iterable[An
     out.append("## Seen in\n\n")
     for s in p.seen_in:
         captured = s.captured.display() if s.captured else "capture date unknown"
-        votes = f", {s.upvotes} upvote{'s' if s.upvotes != 1 else ''}" if s.upvotes is not None else ""
+        votes = f", {s.upvote_count} upvote{'s' if s.upvote_count != 1 else ''}" if s.upvote_count is not None else ""
         out.append(f"- [{escape.text(s.listing)}](../dates/{listing_pages[s.listing]}.md), "
                    f"captured {captured}, line {s.line}{votes}\n")
     return "".join(out)
 
 
-def _why(phrase: str) -> str:
+def _why(match: TagMatch) -> str:
     """Return a topic link's tooltip: the phrase that matched, or that the curator added it."""
-    return "added by the curator's note" if phrase == NOTE_PHRASE else f"matched: {escape.text(phrase)}"
+    if match.source is TagSource.CURATOR:
+        return "added by the curator's note"
+    return f"matched: {escape.text(match.phrase)}"
 
 
 def _note(note: Note) -> Iterable[str]:
@@ -140,7 +142,7 @@ def _links(links: tuple[Link, ...]) -> Iterable[str]:
 def _find(a: Annotated) -> Iterable[str]:
     if a.arxiv_id:
         yield f"- [arXiv:{a.arxiv_id}](https://arxiv.org/abs/{a.arxiv_id})\n"
-    query = quote_plus(plain(a.title))
+    query = quote_plus(plain(a.display_title))
     yield f"- [Search arXiv by title](https://arxiv.org/search/?query={query}&searchtype=title)\n"
     yield f"- [Search Hugging Face papers](https://huggingface.co/papers?q={query})\n\n"
 
@@ -211,22 +213,17 @@ def dates_overview(months: list[tuple[int, int, int]], listings: list[tuple[List
     return "".join(out)
 
 
-def home_page(site_name: str, stats: dict[str, int], newest: list[Annotated],
+def home_page(site_name: str, counts: SiteCounts, newest: list[Annotated],
               top_topics: list[tuple[Tag, int]], feeds: bool = False) -> str:
     """Return the home page: counts, newest papers, top topics; links to the feeds when there are any."""
     feed_links = " · [Atom feed](feed.xml) · [JSON Feed](feed.json)" if feeds else ""
     out = [front_matter(site_name), f"# {escape.text(site_name)}\n\n",
-           f"{stats['papers']} papers from {stats['listings']} listings "
-           f"({stats['duplicates']} duplicates merged), {stats['topics']} topics, "
-           f"{stats['with_code']} with code links.\n\n",
+           f"{counts.paper_count} papers from {counts.listing_count} listings "
+           f"({counts.duplicate_count} duplicates merged), {counts.topic_count} topics, "
+           f"{counts.with_code_count} with code links.\n\n",
            f"[Browse topics](topics/index.md) · [Browse by date](dates/index.md) · [Stats](stats.md){feed_links}\n\n",
            "## Top topics\n\n"]
     out.extend(f"- [{escape.text(tag.name)}](topics/{tag.slug}.md) ({count})\n" for tag, count in top_topics)
     out.append("\n## Newest papers\n\n")
     out.extend(paper_item(a, "") + "\n" for a in newest)
     return "".join(out)
-
-
-def month_slug(date: PartialDate) -> str:
-    """Return the page name of a dated paper's month."""
-    return f"{date.year:04d}-{date.month:02d}"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sitegen.model import MONTHS, Annotated, LinkKind, PartialDate, Tag
+from sitegen.model import MONTHS, Annotated, PartialDate, Tag
 from sitegen.render import escape
 from sitegen.render.pages import front_matter
 
@@ -52,7 +52,7 @@ class Chart:
 
 def stats_page(annotated: Sequence[Annotated]) -> str:
     """Return the stats page's Markdown: a summary line and one figure per chart."""
-    with_code = sum(1 for a in annotated if _has_code(a))
+    with_code = sum(1 for a in annotated if a.has_code)
     dated = sum(1 for a in annotated if a.paper.published and a.paper.published.year)
     noted = sum(1 for a in annotated if a.note)
     out = [front_matter("Stats"), "# Stats\n\n",
@@ -86,7 +86,7 @@ def per_month_published(annotated: Sequence[Annotated]) -> Chart:
 
 def per_month_captured(annotated: Sequence[Annotated]) -> Chart:
     """Chart papers per month the archive first captured them (listings' capture dates)."""
-    dates = [d for d in (_first_capture(a) for a in annotated) if d is not None]
+    dates = [d for d in (a.paper.first_capture for a in annotated) if d is not None]
     missing = len(annotated) - len(dates)
     return _monthly_chart("chart-captured", "Papers per month, by capture date", dates, BAR_2,
                           f"{len(dates)} papers by the month a listing first showed them; {missing} were seen "
@@ -134,7 +134,7 @@ def code_share(annotated: Sequence[Annotated]) -> Chart:
         published = a.paper.published
         year = str(published.year) if published and published.year else "no date"
         total[year] += 1
-        coded[year] += _has_code(a)
+        coded[year] += a.has_code
     groups = sorted(y for y in total if y != "no date") + (["no date"] if "no date" in total else [])
     overall = sum(coded.values())
     share = 100 * overall / len(annotated) if annotated else 0
@@ -213,12 +213,3 @@ def _inline(svg: str, key: str, title: str) -> str:
 def _label(name: str) -> str:
     name = " ".join(name.split())
     return name if len(name) <= 40 else name[:39] + "…"
-
-
-def _has_code(a: Annotated) -> bool:
-    return any(link.kind is LinkKind.CODE for link in a.links)
-
-
-def _first_capture(a: Annotated) -> PartialDate | None:
-    dates = [s.captured for s in a.paper.seen_in if s.captured and s.captured.year]
-    return min(dates, key=PartialDate.sort_key) if dates else None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitegen.annotate.latex import plain
-from sitegen.model import Annotated, LinkKind, Tag
+from sitegen.model import Annotated, Tag
+from sitegen.search.text import notes_to_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +33,7 @@ class SearchDoc:
     """The curator's notes as plain text, for the index; empty when there are none."""
 
 
-def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...],
-              notes: Mapping[str, str]) -> list[SearchDoc]:
+def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list[SearchDoc]:
     """Return one SearchDoc per paper, newest first; a paper's position is its document ref."""
     position = {tag: n for n, tag in enumerate(topics)}
     docs = []
@@ -43,13 +42,13 @@ def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...],
         tags = [m.tag for m in a.tags if m.tag in position]
         docs.append(SearchDoc(
             slug=a.slug,
-            title=plain(a.title),
+            title=plain(a.display_title),
             date=published.display() if published else "undated",
             year=published.year if published else None,
             topics=tuple(position[tag] for tag in tags),
-            has_code=any(link.kind is LinkKind.CODE for link in a.links),
-            abstract=plain(a.abstract),
+            has_code=a.has_code,
+            abstract=plain(a.display_abstract),
             tags=" ".join(tag.name for tag in tags),
-            notes=notes.get(a.slug, ""),
+            notes=notes_to_text(a.note.body) if a.note else "",
         ))
     return docs

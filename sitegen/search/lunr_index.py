@@ -2,8 +2,8 @@
 
 lunr's own serialisation names every document in every posting and repeats each posting in a field vector;
 for a large archive that is tens of megabytes. The encoding keeps one copy: the sorted terms, and per field
-and document the vector lunr.py computed, as (term-number delta, weight x 10) pairs. search.js turns it
-back into lunr's serialised form (the postings are exactly the vectors' entries) and calls lunr.Index.load.
+and document the vector lunr.py computed, as (term-number delta, weight x 10) pairs. search-engine.js turns
+it back into lunr's serialised form (the postings are exactly the vectors' entries) and calls lunr.Index.load.
 Document refs are the documents' positions ("0", "1", …).
 """
 
@@ -105,21 +105,3 @@ def encode(index: lunr.index.Index, count: int) -> dict[str, Any]:
         "terms": terms,
         "vectors": [vectors[f.name] for f in FIELDS],
     }
-
-
-def decode(compact: dict[str, Any]) -> dict[str, Any]:
-    """Return lunr's serialised form of a compact index: what search.js hands to lunr.Index.load."""
-    fields, terms = compact["fields"], compact["terms"]
-    postings: list[dict[str, Any]] = [{"_index": n, **{f: {} for f in fields}} for n in range(len(terms))]
-    field_vectors = []
-    for field, per_doc in zip(fields, compact["vectors"]):
-        for ref, flat in enumerate(per_doc):
-            elements, term_number = [], 0
-            for i in range(0, len(flat), 2):
-                term_number += flat[i]
-                elements += [term_number, flat[i + 1] / compact["scale"]]
-                postings[term_number][field][str(ref)] = {}
-            field_vectors.append([f"{field}/{ref}", elements])
-    return {"version": compact["version"], "fields": fields, "fieldVectors": field_vectors,
-            "invertedIndex": [[term, postings[n]] for n, term in enumerate(terms)],
-            "pipeline": compact["pipeline"]}

@@ -32,18 +32,6 @@ def data_script(name: str, value: Any) -> str:
     return f"{CALLBACK}({json.dumps(name)},JSON.parse('{quoted}'));\n"
 
 
-_QUOTED = re.compile(r"\\(.)", re.DOTALL)
-
-
-def read_data_script(script: str) -> tuple[str, Any]:
-    """Return the name and value a data file hands over (the inverse of data_script, for checks)."""
-    prefix, suffix = f"{CALLBACK}(", "'));\n"
-    if not (script.startswith(prefix) and script.endswith(suffix)):
-        raise ValueError("not a search data script")
-    name, _, quoted = script[len(prefix):-len(suffix)].partition(",JSON.parse('")
-    return json.loads(name), json.loads(_QUOTED.sub(r"\1", quoted))
-
-
 def lunr_js() -> str:
     """Return lunr.js from the installed MkDocs, checked to be the version lunr.py's index targets."""
     package, path = LUNR_JS

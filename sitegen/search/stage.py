@@ -6,8 +6,9 @@
     assets/search/docs.js           what a result shows, except abstracts; the topic list
     assets/search/text/N.js         abstracts for snippets, TEXT_SHARD papers per file, loaded per result
 
-search.js and search.css come with the theme (sitegen/theme/assets/search/). A first search loads
-lunr.js, index.js and docs.js, then the text files of the results it shows.
+search.js (the page), search-engine.js (loading and querying the index) and search.css come with the theme
+(sitegen/theme/assets/search/). A first search loads lunr.js, index.js and docs.js, then the text files of
+the results it shows.
 """
 
 from __future__ import annotations
@@ -19,35 +20,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import __version__, fs
-from sitegen.model import Annotated, Tag
-from sitegen.search.documents import SearchDoc, documents
+from sitegen.model import Tag
+from sitegen.search.documents import SearchDoc
 from sitegen.search.lunr_index import build_lunr, encode
-from sitegen.search.page import PAGE, search_page
+from sitegen.search.page import search_page
 from sitegen.search.scripts import SCRIPT_FORMAT, data_script, lunr_js
 
 ASSETS = "assets/search"
 TEXT_SHARD = 16
 """Abstracts per text file: a result list of 20 loads at most 20 small files, never all abstracts."""
-FIRST_SEARCH = ("search.js", "lunr.js", "index.js", "docs.js")
+FIRST_SEARCH = ("search.js", "search-engine.js", "lunr.js", "index.js", "docs.js")
 """What a first search downloads before it shows results (search.js comes with the page)."""
 
 
 @dataclass(frozen=True, slots=True)
 class SearchFiles:
-    """The index stage's output: files for the docs folder, by path."""
+    """The index stage's output: the search's data files, by path in the site."""
 
     files: dict[str, str]
-    documents: int
-    terms: int
-
-
-def index_site(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...],
-               notes: Mapping[str, str] | None = None) -> SearchFiles:
-    """Build the search index and page; notes maps a paper's slug to its curator's notes as plain text."""
-    docs = documents(annotated, topics, notes or {})
-    assets = search_assets(docs, topics)
-    files = {PAGE: page_for(docs, topics), **assets.files}
-    return SearchFiles(files=files, documents=assets.documents, terms=assets.terms)
 
 
 def page_for(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> str:
@@ -55,10 +45,10 @@ def page_for(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> str:
     return search_page(topics, sorted({d.year for d in docs if d.year}, reverse=True))
 
 
-def search_assets(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | None = None) -> SearchFiles:
+def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | None = None) -> SearchFiles:
     """Return the index, result data, abstracts and lunr.js as files under ASSETS.
 
-    These are static files MkDocs need not see, so the build makes them in a second process while MkDocs
+    These are static files MkDocs need not see, so the build makes them on the second core while MkDocs
     runs. With a cache folder, an unchanged archive reuses the last index (keyed by a hash of its input).
     """
     lunr = lunr_js()
@@ -67,7 +57,7 @@ def search_assets(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | 
     if cached and cached.is_file():
         stored = json.loads(cached.read_text(encoding="utf-8"))
         if stored.get("key") == key:
-            return SearchFiles(files=stored["files"], documents=stored["documents"], terms=stored["terms"])
+            return SearchFiles(files=stored["files"])
     compact = encode(build_lunr(docs), len(docs))
     files = {
         f"{ASSETS}/lunr.js": lunr,
@@ -78,11 +68,9 @@ def search_assets(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | 
         shard = start // TEXT_SHARD
         files[f"{ASSETS}/text/{shard}.js"] = data_script(
             f"text/{shard}", [d.abstract for d in docs[start:start + TEXT_SHARD]])
-    result = SearchFiles(files=files, documents=len(docs), terms=len(compact["terms"]))
     if cached:
-        fs.write_text(cached, json.dumps({"key": key, "files": files, "documents": result.documents,
-                                          "terms": result.terms}, sort_keys=True))
-    return result
+        fs.write_text(cached, json.dumps({"key": key, "files": files}, sort_keys=True))
+    return SearchFiles(files=files)
 
 
 def write_assets(files: Mapping[str, str], site: Path) -> None:

@@ -1,211 +1,22 @@
 /*
- * sitegen's search page. The lunr index was built once, at build time, by lunr.py (sitegen/search/); this
- * script loads it on first use as <script> files, because fetch() fails on file://, and queries it with
- * lunr.js 2.3.9. Results are built from DOM text nodes: archive text never goes through innerHTML.
+ * sitegen's search page: the form, the results and the address. The engine (search-engine.js) loads and
+ * queries the index; this script draws what it finds from DOM text nodes: archive text never goes through
+ * innerHTML.
  *
  * The page's URL holds the search (?q=…&topic=…&year=…&code=1), so every search is a link.
  */
 (function () {
   "use strict";
 
-  var FORMAT = 1;                          // sitegen/search/lunr_index.py FORMAT
   var PAGE_SIZE = 20;                      // results shown at once
   var SNIPPET_WORDS = 36;
-  var NOT_WORD = /[^\p{L}\p{N}_]+/gu;      // Python's \W: the cut of sitegen/search/text.py index_text()
   var SEPARATORS = /([^\p{L}\p{N}_]+)/u;
-  var ENDS_IN_WORD = /[\p{L}\p{N}_]$/u;
-
-  var base = document.currentScript.src.replace(/[^\/]*$/, "");
-  var received = Object.create(null);
-  var loading = Object.create(null);
-  var stats = {};                          // performance.now() at loadStart, indexReady, firstResults
-
-  /* Every data file calls this with its name and value. */
-  window.sitegenSearchData = function (name, value) {
-    received[name] = value;
-  };
-
-  function load(name) {
-    if (!loading[name]) {
-      loading[name] = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = base + name + ".js";
-        script.async = true;
-        script.onload = function () { resolve(received[name]); };
-        script.onerror = function () {
-          delete loading[name];
-          reject(new Error("cannot load " + script.src));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return loading[name];
-  }
-
-  /* Cut text into the index's words: NFC, lower case, letters/digits/_ only. */
-  function words(text) {
-    var cut = text.normalize("NFC").toLowerCase().replace(NOT_WORD, " ").trim();
-    return cut ? cut.split(" ") : [];
-  }
-
-  function isStopWord(word) {
-    return !lunr.stopWordFilter(new lunr.Token(word));
-  }
-
-  /* Turn the compact index (lunr_index.encode) back into lunr's serialised form. The postings (term ->
-     documents) are the vectors transposed; building all of them as objects up front costs most of the
-     load time at 10k papers, so each term's posting is made when a query first reads it. */
-  var NO_METADATA = Object.freeze({});
-
-  function decode(data) {
-    var fields = data.fields, terms = data.terms, vectors = [], docsOf = [];
-    var t, f;
-    for (f = 0; f < fields.length; f++) {
-      var field = fields[f], perDoc = data.vectors[f], lists = new Array(terms.length);
-      for (var ref = 0; ref < perDoc.length; ref++) {
-        var flat = perDoc[ref], elements = new Array(flat.length);
-        t = 0;
-        for (var i = 0; i < flat.length; i += 2) {
-          t += flat[i];
-          elements[i] = t;
-          elements[i + 1] = flat[i + 1] / data.scale;
-          (lists[t] || (lists[t] = [])).push(ref);
-        }
-        vectors.push([field + "/" + ref, elements]);
-      }
-      docsOf.push(lists);
-    }
-    function lazyField(posting, field, refs) {
-      Object.defineProperty(posting, field, {
-        enumerable: true, configurable: true,
-        get: function () {
-          var documents = {};
-          if (refs) for (var k = 0; k < refs.length; k++) documents[refs[k]] = NO_METADATA;
-          Object.defineProperty(posting, field, { value: documents, enumerable: true });
-          return documents;
-        }
-      });
-    }
-    var invertedIndex = new Array(terms.length);
-    for (t = 0; t < terms.length; t++) {
-      var posting = { _index: t };
-      for (f = 0; f < fields.length; f++) lazyField(posting, fields[f], docsOf[f][t]);
-      invertedIndex[t] = [terms[t], posting];
-    }
-    return {
-      version: data.version, fields: fields, pipeline: data.pipeline, fieldVectors: vectors,
-      invertedIndex: invertedIndex
-    };
-  }
-
-  function Engine(indexData, docsData) {
-    if (!indexData || indexData.format !== FORMAT) throw new Error("unknown search index format");
-    this.index = lunr.Index.load(decode(indexData));
-    this.terms = indexData.terms;          // sorted in UTF-16 order, as JavaScript compares
-    this.shard = docsData.shard;
-    this.topics = docsData.topics;
-    this.topicNumber = new Map(docsData.topics.map(function (topic, n) { return [topic[0], n]; }));
-    this.docs = docsData.docs.map(function (row, ref) {
-      var doc = { ref: ref };
-      docsData.fields.forEach(function (name, k) { doc[name] = row[k]; });
-      return doc;
-    });
-    this.stemCache = new Map();
-  }
-
-  /* The index terms a word stands for. lunr.py's Porter stemmer, which built the index, ends a stem in "i"
-     where lunr.js's keeps "y" ("deploy": "deploi", "deploy"), and keeps "y" where lunr.js's turns a y after a
-     vowel-less stem into "i" ("fly": "fly", "fli"); over 250,000 words there is no other difference. So a word
-     stands for its lunr.js stem with either ending. */
-  Engine.prototype.stems = function (word) {
-    var stems = this.stemCache.get(word);
-    if (stems === undefined) {
-      var stem = this.index.pipeline.runString(word).join(" "), last = stem.slice(-1);
-      stems = [stem];
-      if (word.length > 2 && (last === "y" || last === "i")) stems.push(stem.slice(0, -1) + (last === "y" ? "i" : "y"));
-      this.stemCache.set(word, stems);
-    }
-    return stems;
-  };
-
-  /* Whether some index term starts with prefix (binary search). */
-  Engine.prototype.hasPrefix = function (prefix) {
-    var lo = 0, hi = this.terms.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (this.terms[mid] < prefix) lo = mid + 1; else hi = mid;
-    }
-    return lo < this.terms.length && this.terms[lo].lastIndexOf(prefix, 0) === 0;
-  };
-
-  /* The prefix to complete for the word being typed: the word, or a little less of it ("pruni" -> "prun"),
-     since the index holds stems, which are not always prefixes of the longer forms. */
-  Engine.prototype.prefixFor = function (word) {
-    var least = Math.max(2, Math.ceil(word.length * 0.6));
-    for (var n = word.length; n >= least; n--) {
-      if (this.hasPrefix(word.slice(0, n))) return word.slice(0, n);
-    }
-    return null;
-  };
-
-  /* Return hits ({ref, terms}) that match every word of text, best first; null when text has no word.
-     The query is built with lunr's API, never parsed, so `foo:`, `~` or `^` typed by accident are just text. */
-  Engine.prototype.search = function (text) {
-    var self = this, list = words(text), typing = ENDS_IN_WORD.test(text);
-    var clauses = [], wanted = [];
-    list.forEach(function (word, i) {
-      var stop = isStopWord(word);
-      var prefix = typing && i === list.length - 1 ? self.prefixFor(word) : null;
-      if (!stop) {
-        var stems = self.stems(word);
-        stems.forEach(function (stem) { clauses.push({ term: stem, usePipeline: false }); });
-        wanted.push({ stems: stems, prefix: prefix });
-      }
-      if (prefix) {
-        clauses.push({ term: prefix, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.3 });
-      }
-    });
-    if (!clauses.length) return null;
-    var found = this.index.query(function (query) {
-      clauses.forEach(function (clause) { query.term(clause.term, clause); });
-    });
-    return found.map(function (result) {
-      return { ref: Number(result.ref), score: result.score, terms: new Set(Object.keys(result.matchData.metadata)) };
-    }).filter(function (hit) {
-      return wanted.every(function (want) {
-        if (want.stems.some(function (stem) { return hit.terms.has(stem); })) return true;
-        if (want.prefix === null) return false;
-        for (var term of hit.terms) if (term.lastIndexOf(want.prefix, 0) === 0) return true;
-        return false;
-      });
-    }).sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
-  };
-
-  Engine.prototype.passes = function (doc, filters) {
-    if (filters.topic && doc.topics.indexOf(this.topicNumber.get(filters.topic)) < 0) return false;
-    if (filters.year && String(doc.year) !== filters.year) return false;
-    return !(filters.code && !doc.code);
-  };
-
-  /* The abstract of a document, from its text file. */
-  Engine.prototype.abstract = function (ref) {
-    var shard = Math.floor(ref / this.shard), offset = ref % this.shard;
-    return load("text/" + shard).then(function (texts) { return texts[offset] || ""; });
-  };
-
-  Engine.prototype.matches = function (word, terms) {
-    var list = words(word), self = this;
-    return terms.size > 0 && list.some(function (w) {
-      return !isStopWord(w) && self.stems(w).some(function (stem) { return terms.has(stem); });
-    });
-  };
-
-  /* The page. */
 
   var form = document.getElementById("sg-search-form");
-  if (!form) return;
+  if (!form || !window.sitegenEngine) return;
+  var stats = {};                          // performance.now() at loadStart, indexReady, firstResults
   /* For tests and the benchmark: timings, the word cut, and the engine (a promise). */
-  window.sitegenSearch = { stats: stats, words: words, ready: function () { return ready(); } };
+  window.sitegenSearch = { stats: stats, words: window.sitegenEngine.words, ready: function () { return ready(); } };
   var input = document.getElementById("sg-q");
   var topic = document.getElementById("sg-topic");
   var year = document.getElementById("sg-year");
@@ -231,9 +42,8 @@
     if (!engine) {
       engine = new Promise(whenPageLoaded).then(function () {
         stats.loadStart = performance.now();
-        return Promise.all([load("lunr"), load("index"), load("docs")]);
-      }).then(function (data) {
-        var built = new Engine(data[1], data[2]);
+        return window.sitegenEngine.open();
+      }).then(function (built) {
         stats.indexReady = performance.now();
         return built;
       });
@@ -265,16 +75,12 @@
     if (!stats.indexReady) status.textContent = "Loading the search index…";
     ready().then(function (built) {
       if (mine !== generation) return;
-      var hits = built.search(text);
-      if (hits === null) {
-        if (!filtering) {
-          show([], mine, built);
-          finish(text, chosen, "Type a word to search.");
-          return;
-        }
-        hits = built.docs.map(function (doc) { return { ref: doc.ref, terms: new Set() }; });
+      if (!filtering && !built.hasWords(text)) {
+        show([], mine, built);
+        finish(text, chosen, "Type a word to search.");
+        return;
       }
-      show(hits.filter(function (hit) { return built.passes(built.docs[hit.ref], chosen); }), mine, built);
+      show(built.search(text, chosen), mine, built);
       var n = shown.length;
       finish(text, chosen, n ? n + (n === 1 ? " paper" : " papers") : "No papers match.");
       if (stats.firstResults === undefined) stats.firstResults = performance.now();

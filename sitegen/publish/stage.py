@@ -1,0 +1,71 @@
+"""The publish stage: the docs into the work folder, MkDocs into a staging folder beside the site, then the
+search files added and the staging folder swapped in for the site, only when all of it succeeded.
+
+    with staging(layout):
+        staged = stage(...)          # MkDocs renders into .site.building/
+        complete(staged, search)     # the search files go in, .site.building/ becomes site/
+
+When the previous site was built from the same config, theme and versions, MkDocs rebuilds only the pages
+whose Markdown changed (publish/incremental.py); otherwise, and under --strict, all of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sitegen import fs
+from sitegen.errors import Report
+from sitegen.layout import SITE_MARKER, WORK_MARKER, Layout, mark
+from sitegen.publish import incremental, mkdocs_site
+from sitegen.search.stage import SearchFiles, write_assets
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A site MkDocs has built into the staging folder, waiting for its search files."""
+
+    layout: Layout
+    stamp: str
+    """The fingerprint of what it was built from (publish/incremental.py)."""
+
+
+@contextlib.contextmanager
+def staging(layout: Layout) -> Iterator[None]:
+    """Clear the staging folder when the block ends: it is left only when something failed, and the site stays."""
+    try:
+        yield
+    finally:
+        fs.discard(layout.staging)
+
+
+def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[str, str]], layout: Layout,
+          strict: bool, epoch: int, report: Report) -> Staged:
+    """Write the docs beside the hand-written ones and build the site with MkDocs into the staging folder."""
+    with fs.public_umask():
+        mark(layout.work, WORK_MARKER)
+        docs = layout.work / "docs"
+        mkdocs_site.write_docs(project, pages, docs, report)
+        fs.discard(layout.staging)
+        config = mkdocs_site.derived_config(project, docs, layout.site, nav)
+        config_path = mkdocs_site.write_config(config, layout.work / "mkdocs.yml")
+        stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
+        dirty = incremental.start(layout.site, layout.staging, layout.work, stamp, clean=strict)
+        mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
+        warnings = mkdocs_site.run_mkdocs(config_path, strict=strict, site_dir=layout.staging, epoch=epoch,
+                                          dirty=dirty)
+        if dirty:
+            incremental.remove_stale(layout.staging, docs)
+    for message in warnings:
+        report.warn(f"MkDocs: {message}")
+    return Staged(layout, stamp)
+
+
+def complete(staged: Staged, search: SearchFiles) -> None:
+    """Add the search files to the staged site and swap it in for the site."""
+    layout = staged.layout
+    with fs.public_umask():
+        write_assets(search.files, layout.staging)
+        fs.swap_in(layout.staging, layout.site, layout.previous)
+        incremental.finish(layout.work, layout.site, staged.stamp)

@@ -1,0 +1,117 @@
+"""What every page family reads: the papers in the orders pages list them, grouped once, and the counts.
+
+site_context() computes it all before any page is written; the families only look things up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.annotate.taxonomy import Taxonomy
+from sitegen.config import SiteOptions
+from sitegen.ingest.slugs import page_name
+from sitegen.model import Annotated, Listing, Tag
+from sitegen.render import bibtex
+
+
+@dataclass(frozen=True, slots=True)
+class SiteCounts:
+    """The archive's numbers, as the home page states them."""
+
+    paper_count: int
+    listing_count: int
+    duplicate_count: int
+    """Entries merged into a paper another listing showed too."""
+    topic_count: int
+    """Topics with at least one paper."""
+    with_code_count: int
+    """Papers that link to code."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """The papers and their groupings, computed once for every page family."""
+
+    annotated: tuple[Annotated, ...]
+    """Every paper, in slug order."""
+    newest: tuple[Annotated, ...]
+    """Every paper, newest first."""
+    by_slug: dict[str, Annotated]
+    listings: tuple[Listing, ...]
+    """Every listing, newest capture first (unknown dates last; ties by file name, last first)."""
+    listing_pages: dict[str, str]
+    """Each listing file's page name under dates/."""
+    in_listing: dict[str, list[Annotated]]
+    """Each listing's unique papers, in the listing's order."""
+    topics: tuple[Tag, ...]
+    """Topics with papers: the taxonomy's in its order, then those only notes add, by slug."""
+    by_topic: dict[Tag, list[Annotated]]
+    """Each topic's papers, newest first."""
+    untagged: tuple[Annotated, ...]
+    """Papers with no topic, newest first."""
+    by_month: dict[tuple[int, int], list[Annotated]]
+    """Papers by (year, month) of publication, newest first; papers without a year are in none."""
+    citations: dict[str, str]
+    """Each paper's BibTeX entry, by slug."""
+    options: SiteOptions
+    counts: SiteCounts
+
+    def topic_sizes(self) -> list[tuple[Tag, int]]:
+        """Return each topic with its number of papers, largest first."""
+        return sorted(((tag, len(self.by_topic[tag])) for tag in self.topics), key=lambda tc: (-tc[1], tc[0].slug))
+
+
+def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
+                 options: SiteOptions, duplicate_count: int) -> SiteContext:
+    """Group and order the papers once for every page family."""
+    newest = tuple(sorted(annotated, key=Annotated.newest_first_key))
+    by_topic: dict[Tag, list[Annotated]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Annotated]] = defaultdict(list)
+    for a in newest:
+        for match in a.tags:
+            by_topic[match.tag].append(a)
+        published = a.paper.published
+        if published and published.year:
+            by_month[(published.year, published.month)].append(a)
+    topics = [tag for tag in taxonomy.tags if tag in by_topic]
+    topics += sorted(set(by_topic) - set(topics))
+    counts = SiteCounts(paper_count=len(annotated), listing_count=len(listings), duplicate_count=duplicate_count,
+                        topic_count=len(topics), with_code_count=sum(1 for a in annotated if a.has_code))
+    return SiteContext(
+        annotated=annotated, newest=newest, by_slug={a.slug: a for a in annotated},
+        listings=tuple(sorted(listings, key=_by_capture, reverse=True)),
+        listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=tuple(topics),
+        by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
+        citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts)
+
+
+def _by_capture(listing: Listing) -> tuple[tuple[int, int, int], str]:
+    return (listing.captured.sort_key() if listing.captured else (0, 0, 0), listing.name)
+
+
+def listing_page_names(listings: tuple[Listing, ...]) -> dict[str, str]:
+    """Map listing file names to page names under dates/ (unique, stable for a given file name)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for listing in sorted(listings, key=lambda item: item.name):
+        base = "listing-" + page_name(Path(listing.name).stem)
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        taken.add(name)
+        names[listing.name] = name
+    return names
+
+
+def _papers_by_listing(annotated: tuple[Annotated, ...]) -> dict[str, list[Annotated]]:
+    """Return each listing's unique papers in the listing's order (where each first shows in it)."""
+    first_line: dict[str, dict[str, tuple[int, Annotated]]] = defaultdict(dict)
+    for a in annotated:
+        for s in a.paper.seen_in:
+            seen = first_line[s.listing]
+            if a.slug not in seen or s.line < seen[a.slug][0]:
+                seen[a.slug] = (s.line, a)
+    return {name: [a for _, a in sorted(seen.values(), key=lambda la: (la[0], la[1].slug))]
+            for name, seen in first_line.items()}
