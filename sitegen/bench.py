@@ -130,7 +130,7 @@ def first_result_seconds(site: Path, path: str, selector: str) -> float:
         shown = page.wait_for_function(
             f"() => document.querySelector({json.dumps(selector)}) ? performance.now() : false",
             polling="raf", timeout=600_000)
-        return round(shown.json_value() / 1000, 3)
+        return round(float(shown.json_value()) / 1000, 3)
 
 
 def _ratios(r: dict[str, Any]) -> dict[str, float]:

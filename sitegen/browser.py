@@ -15,6 +15,10 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Playwright comes with the test extra
+    from playwright.sync_api import BrowserContext
 
 CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,7 +26,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 
 @contextlib.contextmanager
-def chromium(offline: bool = False) -> Iterator[object]:
+def chromium(offline: bool = False) -> Iterator[BrowserContext]:
     """Yield a Playwright browser context in a fresh profile; offline cuts the network off."""
     from playwright.sync_api import sync_playwright
 

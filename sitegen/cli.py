@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 import traceback
+from typing import Protocol, cast
 
 from sitegen import __version__
 from sitegen.errors import SitegenError
@@ -14,7 +15,19 @@ from sitegen.errors import SitegenError
 COMMANDS = ["build", "note", "bundle", "synth", "bench"]
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict]:
+class Command(Protocol):
+    """A module of sitegen/commands/."""
+
+    def register(self, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+        """Add the command's parser."""
+        ...
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Run the command; return its exit status."""
+        ...
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(
         prog="sitegen",
         description="Publish an annotated, searchable archive of research papers from pasted "
@@ -22,9 +35,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a traceback when something fails")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = {}
+    modules: dict[str, Command] = {}
     for name in COMMANDS:
-        module = importlib.import_module(f"sitegen.commands.{name}")
+        module = cast(Command, importlib.import_module(f"sitegen.commands.{name}"))
         sub = module.register(subparsers)
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help="show a traceback when something fails")

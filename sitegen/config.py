@@ -75,11 +75,14 @@ SITE_OPTIONS = {
 """The keys of `extra.sitegen` in mkdocs.yml."""
 
 
+DEFAULT_SITE_NAME = "Paper archive"
+
+
 @dataclass(frozen=True, slots=True)
 class SiteOptions:
     """What the project's mkdocs.yml tells sitegen: its own options and the MkDocs settings pages use."""
 
-    site_name: str = "Paper archive"
+    site_name: str = DEFAULT_SITE_NAME
     """`site_name`: the home page's heading and the feeds' title."""
     site_url: str | None = None
     """`site_url`: makes feed links absolute."""
@@ -102,7 +105,7 @@ def site_options(config: Mapping[str, Any], config_file: Path | None, report: Re
             report.warn(ConfigError(f"extra.sitegen.topic_order is {shown(options['topic_order'])}; using "
                                     "notes-first", path=config_file, line=line_of(text, "topic_order"),
                                     hint="use one of: " + ", ".join(o.value for o in TopicOrder)))
-    return SiteOptions(site_name=str(config.get("site_name") or SiteOptions.site_name),
+    return SiteOptions(site_name=str(config.get("site_name") or DEFAULT_SITE_NAME),
                        site_url=str(config["site_url"]) if config.get("site_url") else None, topic_order=order)
 
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-
 PUBLIC = 0o644
 """Mode of every file the tool writes: readable by all, as a static site's files must be."""
 

@@ -21,13 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.archive import Archive
+from sitegen.config import unknown_keys
 from sitegen.errors import ConfigError, Report, SitegenError, shown
 from sitegen.ingest.slugs import page_name
 from sitegen.model import RESERVED_TOPICS, Note, Tag
 from sitegen.render.note import unclosed
 from sitegen.yamlfile import line_of, load_yaml
 
-FRONT_MATTER_KEYS = ("tags", "rating", "status")
+FRONT_MATTER_KEYS = {
+    "tags": "topics to add (created when new); -x removes an automatic one",
+    "rating": "the curator's rating, 1-5",
+    "status": "free text: read, to-read, key-paper, ...",
+}
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)\s*$")
 
 
@@ -51,19 +56,18 @@ def load_notes(archive: Archive, papers: Collection[str], report: Report) -> dic
     return _same_names(notes)
 
 
-def read_note(path: Path, report: Report, data: bytes | None = None) -> Note:
+def read_note(path: Path, report: Report, raw: bytes | None = None) -> Note:
     """Read one note (or its bytes, read already); raise ConfigError naming the file and line when malformed."""
     try:
-        text = (path.read_bytes() if data is None else data).decode("utf-8-sig")
+        text = (path.read_bytes() if raw is None else raw).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError("is not UTF-8 text", path=path, hint="re-save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"cannot be read: {exc.strerror}", path=path) from None
     front, body = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
     data = _front_matter(path, front)
-    for key in sorted(set(data) - set(FRONT_MATTER_KEYS), key=str):
-        report.warn(ConfigError(f"unknown front matter key {shown(key)}", path=path, line=_line(front, str(key)),
-                                hint="a note knows " + ", ".join(FRONT_MATTER_KEYS)))
+    unknown_keys(data, FRONT_MATTER_KEYS, report, path=path, text=front or "", first_line=2,
+                 where="front matter: ", hint="a note knows " + ", ".join(FRONT_MATTER_KEYS))
     tags, removed = _tags(path, front, data.get("tags"), report)
     left_open = unclosed(body)
     if left_open:
@@ -123,8 +127,9 @@ def _tags(path: Path, front: str | None, value: Any, report: Report) -> tuple[tu
         name = name.removeprefix("-").strip()
         slug = page_name(name, fallback="")
         if not slug or slug in RESERVED_TOPICS:
-            report.warn(ConfigError(f"tag {shown(item)} cannot be a topic; ignored", path=path, line=_line(front, "tags"),
-                                    hint="use letters or digits, and not 'index' or 'untagged'"))
+            report.warn(ConfigError(f"tag {shown(item)} cannot be a topic; ignored", path=path,
+                                    line=_line(front, "tags"), hint="use letters or digits, and not 'index' or "
+                                                                    "'untagged'"))
         elif minus:
             removed.append(slug)
         else:
@@ -144,7 +149,7 @@ def _rating(path: Path, front: str | None, value: Any) -> int | None:
 def _status(path: Path, front: str | None, value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or isinstance(value, bool):
+    if not isinstance(value, str):
         raise ConfigError(f"'status' must be text like read, to-read or key-paper, not {shown(value)}", path=path,
                           line=_line(front, "status"), hint="quote it if YAML reads it as something else")
     return " ".join(value.split()) or None

@@ -42,7 +42,8 @@ class Vocabulary:
 def vocabulary(source: Path) -> Vocabulary:
     """Count the words of a real archive's titles and abstracts."""
     archive, report = Archive(source), Report()
-    body, titles = Counter(), Counter()
+    body: Counter[str] = Counter()
+    titles: Counter[str] = Counter()
     for path in archive.entries(archive.listings_dir, (".txt",), report, "a listing"):
         try:
             listing = read_listing(path, None, report, archive.read_bytes(path))
@@ -54,8 +55,8 @@ def vocabulary(source: Path) -> Vocabulary:
     if not body:
         raise SitegenError("has no readable listings to take a vocabulary from", path=archive.listings_dir,
                            hint="pass --source with an archive that has listings")
-    words, weights = zip(*sorted(body.items()))
-    twords, tweights = zip(*sorted(titles.items()))
+    words, weights = zip(*sorted(body.items()), strict=True)
+    twords, tweights = zip(*sorted(titles.items()), strict=True)
     return Vocabulary(words, tuple(itertools.accumulate(weights)), twords, tuple(itertools.accumulate(tweights)))
 
 
@@ -141,12 +142,13 @@ def synthesise(source: Path, papers: int, out: Path, seed: int = 0) -> int:
         abstract = writer.abstract() if rng.random() > 0.01 else ""
         blocks.append((year, (title, abstract, writer.metadata(year))))
     listings = [blocks[i:i + PAPERS_PER_LISTING] for i in range(0, papers, PAPERS_PER_LISTING)]
-    for index, listing in enumerate(listings):
+    for index, fresh in enumerate(listings):
+        listing = fresh
         # Some papers show up again in a later listing, as trending papers do.
         if index:
             again = rng.sample(blocks[:index * PAPERS_PER_LISTING],
-                               k=min(index * PAPERS_PER_LISTING, int(len(listing) * DUPLICATE_SHARE)))
-            listing = listing + again
+                               k=min(index * PAPERS_PER_LISTING, int(len(fresh) * DUPLICATE_SHARE)))
+            listing = fresh + again
         year = max(year for year, _ in listing)
         captured = datetime.date(year, 12, 1) + datetime.timedelta(days=index % 28)
         lines = [*_HEADER, f"{MONTHS[captured.month - 1]} {captured.day}"]

@@ -13,8 +13,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import LISTINGS, ROOT, make_archive
+
 from sitegen.cli import main
 from sitegen.errors import BuildError
 from sitegen.publish.bundle import external_fetches, write_bundle, zip_time

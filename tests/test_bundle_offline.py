@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from browser import chromium
 from conftest import BUNDLED, ROOT
+
 from sitegen.cli import main
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
@@ -80,3 +79,12 @@ def test_zizmor_finds_nothing():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout
+
+
+def test_the_suite_runs_before_anything_is_built_or_deployed(workflow):
+    readme = (ROOT / "README.md").read_text()
+    test_command = re.search(r"```sh\n(python3 -m venv [^\n]+-m pytest)\n```", readme)[1]
+    test = workflow["jobs"]["test"]
+    assert test_command in [step.get("run", "") for step in steps(test)]
+    assert test["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["build"]["needs"] == "test" and workflow["jobs"]["deploy"]["needs"] == "build"

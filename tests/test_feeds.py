@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from conftest import LISTINGS, ROOT, make_archive
+
 from sitegen.annotate.stage import annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.build import BuildOptions, build

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from conftest import LISTINGS, make_archive
+
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
 from sitegen.config import SiteOptions

@@ -6,6 +6,7 @@ import hashlib
 import shutil
 
 from conftest import LISTINGS, ROOT, make_archive
+
 from sitegen.build import BuildOptions, build
 
 

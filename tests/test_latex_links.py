@@ -65,3 +65,31 @@ def test_links_are_deduplicated_and_never_javascript():
                           "and https://x.io/\"onmouseover=alert(1)")
     assert [l.url for l in links] == ["https://github.com/a/b", "https://x.io/"]
     assert clean_url("javascript://example.com/%0aalert(1)") is None
+
+
+@pytest.mark.parametrize("raw, shown", [
+    # \href{url}{url} without its backslash: the duplicate does not show; other link text follows in brackets.
+    ("at https://a-project.github.io/{https://a-project.github.io/} and", "at https://a-project.github.io/ and"),
+    ("see https://x.org/page{http://www.x.org/page/}.", "see https://x.org/page."),
+    ("code: https://github.com/u/repo{Our Repo}", "code: https://github.com/u/repo (Our Repo)"),
+    # \times without its backslash, glued to numbers; words and spaced "times" are untouched.
+    ("is 48times faster on 4timesRTX 3090 at 1,536times1,536 and 2.5times.", "is 48× faster on 4×RTX 3090 at "
+     "1,536×1,536 and 2.5×."),
+    ("sometimes 7 times larger, three times, 10timestep", "sometimes 7 times larger, three times, 10timestep"),
+    (r"a \times b, but $2\times 3$ stays math", r"a × b, but $2\times 3$ stays math"),
+    # \x2014 and its kin without the backslash, between words: the character they name.
+    ("runx2014each and (7B)x2014a model, the userx2019s guide", "run—each and (7B)—a model, the user’s guide"),
+    ("address 0x2014ab and tax2014 forms", "address 0x2014ab and tax2014 forms"),
+])
+def test_more_residue_is_cleaned_by_its_pattern(raw, shown):
+    assert display_text(clean(raw)) == shown
+
+
+@pytest.mark.parametrize("text, urls", [
+    ("at github.com/IST-DASLab/qmoe. More", ["https://github.com/IST-DASLab/qmoe"]),
+    ("(see huggingface.co/datasets/org/set) and www.example.org.", ["https://huggingface.co/datasets/org/set",
+                                                                    "https://www.example.org"]),
+    ("mail me@github.com/x, e.g. the net/x, v2.0/3 or https://gitlab.com/a/b", ["https://gitlab.com/a/b"]),
+])
+def test_links_written_without_a_scheme_are_found(text, urls):
+    assert [link.url for link in extract_links(text)] == urls

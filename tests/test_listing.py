@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import read_fixture
+
 from sitegen.errors import ListingError, Report
 from sitegen.model import PartialDate
 
@@ -84,6 +84,7 @@ def test_binary_file_is_refused_by_name():
 
 def test_seed_counts():
     from conftest import BUNDLED
+
     from sitegen.ingest.listing import read_listing
 
     counts = {p.name: read_listing(p, None, Report()) for p in sorted((BUNDLED / "listings").glob("*.txt"))}

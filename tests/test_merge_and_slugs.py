@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 
 from conftest import BUNDLED
+
 from sitegen.archive import Archive
 from sitegen.errors import Report
 from sitegen.ingest.listing import parse_listing
-from sitegen.ingest.stage import ingest
 from sitegen.ingest.merge import merge
 from sitegen.ingest.slugs import MAX_LENGTH, slug_for
+from sitegen.ingest.stage import ingest
 from sitegen.model import PartialDate
 
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this "

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import BUNDLED, FIXTURES, LISTINGS, ROOT, make_archive
+
 from sitegen.archive import Archive
 from sitegen.build import BuildOptions, build
 from sitegen.cli import main
@@ -87,7 +87,7 @@ def test_an_unknown_key_is_reported_and_the_note_kept():
     report = Report()
     note = read_note(NOTES / "front_matter_with_unknown_key.md", report)
     assert note.rating == 2
-    assert report.warnings == [f"{NOTES / 'front_matter_with_unknown_key.md'}:3: unknown front matter key "
+    assert report.warnings == [f"{NOTES / 'front_matter_with_unknown_key.md'}:3: front matter: unknown key "
                                "'colour' (a note knows tags, rating, status)"]
 
 

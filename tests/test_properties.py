@@ -18,24 +18,24 @@ from unittest import mock
 
 import markdown
 from bs4 import BeautifulSoup
+from conftest import ROOT
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
-from sitegen.annotate.stage import annotate, annotate_one
 from sitegen.annotate.latex import clean, display_text, plain, split_math
+from sitegen.annotate.stage import annotate, annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.archive import Archive
-from sitegen.ingest.stage import ingest
+from sitegen.config import SiteOptions
 from sitegen.errors import ListingError, Report, SitegenError
 from sitegen.ingest.listing import parse_listing, read_listing
 from sitegen.ingest.merge import merge
 from sitegen.ingest.slugs import MAX_LENGTH, merge_key, slug_for
+from sitegen.ingest.stage import ingest
 from sitegen.model import Entry, Listing, Paper, PartialDate, Sighting, Tag
 from sitegen.render import escape, pages
-from sitegen.render.math import to_mathml
 from sitegen.render import families as site_module
-from sitegen.config import SiteOptions
+from sitegen.render.math import to_mathml
 from sitegen.render.site import render_site
 
 # ---------------------------------------------------------------------------------------------------------
@@ -239,9 +239,8 @@ _NOTE_BYTES = st.one_of(st.binary(max_size=80), _NOTE_TEXT.map(lambda lines: "\n
                        max_size=3))
 def test_notes_never_crash_the_build(notes):
     """A curator's notes folder with anything in it: each bad note is reported by name and left out."""
-    from sitegen.notes import load_notes
-
     from sitegen.archive import Archive
+    from sitegen.notes import load_notes
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "notes").mkdir()
@@ -284,12 +283,13 @@ def _mkdocs_markdown() -> markdown.Markdown:
 
 
 def _page_html(page: str) -> tuple[str, dict]:
+    """Return a generated page's final HTML, as MkDocs writes it (sitegen's hook included), and its metadata."""
     from mkdocs.utils.meta import get_data
 
     source, meta = get_data(page)
     md = _mkdocs_markdown()
     md.reset()
-    return md.convert(source), meta
+    return escape.readable_html(md.convert(source)), meta
 
 
 def _paper(title: str, abstract: str) -> Paper:

@@ -7,14 +7,14 @@ import re
 from collections import Counter
 
 from bs4 import BeautifulSoup
-
 from conftest import BUNDLED
+
 from sitegen.annotate import related as related_module
 from sitegen.annotate.related import RELATED, related
 from sitegen.archive import Archive
-from sitegen.ingest.stage import ingest
 from sitegen.errors import Report
 from sitegen.ingest.merge import merge
+from sitegen.ingest.stage import ingest
 
 LLM_PRUNER = "llm-pruner-on-the-structural-pruning-of-large-language-models"
 LORAPRUNE = "loraprune-pruning-meets-low-rank-parameter-efficient-fine-tuning"

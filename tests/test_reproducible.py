@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import BUNDLED, LISTINGS, ROOT, make_archive
+
 from sitegen import fs
 from sitegen.cli import main
 

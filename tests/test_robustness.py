@@ -13,17 +13,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import BUNDLED, LISTINGS, ROOT, make_archive, read_fixture
-from sitegen.annotate.taxonomy import load_taxonomy
+
 import sitegen.archive
+from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive
 from sitegen.build import BuildOptions, build
-from sitegen.ingest.stage import ingest
 from sitegen.cli import main
 from sitegen.errors import ListingError, Report
 from sitegen.ingest.listing import read_listing
 from sitegen.ingest.merge import merge
+from sitegen.ingest.stage import ingest
 
 CLEAN = (LISTINGS / "crlf_line_endings.txt").read_bytes().decode("utf-8").replace("\r\n", "\n")
 """A clean paste: every variant below must read exactly like it."""

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import BUNDLED, ROOT, make_archive
 
-from conftest import BUNDLED, LISTINGS, ROOT, make_archive
 from sitegen.archive import Archive
 from sitegen.cli import main
 from sitegen.errors import Report

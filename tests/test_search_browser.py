@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from browser import chromium, serve
 from conftest import LISTINGS, ROOT, make_archive
-from sitegen.search.stage import first_search_files
+from test_search_index import bundled_papers
+
 from sitegen.search.documents import documents
 from sitegen.search.lunr_index import build_lunr
+from sitegen.search.stage import first_search_files
 from sitegen.search.text import index_text
-from test_search_index import bundled_papers
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,10 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from lunr.index import Index
-
 from conftest import BUNDLED, ROOT
+from lunr.index import Index
 from searchdata import decode, read_data_script
+
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
 from sitegen.config import SiteOptions
@@ -26,10 +26,9 @@ from sitegen.render.site import render_site
 from sitegen.search import scripts
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.lunr_index import build_lunr, encode, utf16_key
-from sitegen.search.stage import first_search_files, search_index, text_files
-from sitegen.search.text import notes_to_text
 from sitegen.search.page import search_page
-from sitegen.search.text import index_text
+from sitegen.search.stage import first_search_files, search_index, text_files
+from sitegen.search.text import index_text, notes_to_text
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
-
 from conftest import LISTINGS, ROOT, make_archive
+
 from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
-
 from conftest import LISTINGS, ROOT, make_archive
+
 from sitegen.annotate.stage import annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.build import BuildOptions, build

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Accent macro -> combining character.
 _ACCENTS = {
@@ -29,6 +30,12 @@ _INLINE_POWER = re.compile(r"\$\^\{?([0-9+\-n()]{1,4})\}?\$")
 _SINGLE_WORD_BRACES = re.compile(r"(?<![\\\w])\{([A-Za-z][\w-]*)\}")
 _TIE = re.compile(r"(?<=\w)~(?=\w)")
 _QUOTES = [("``", "\u201c"), ("''", "\u201d")]
+# `\href{url}{text}` that lost its backslash and first braces: `url{text}`, often `url{url}`.
+_HREF = re.compile(r"(https?://[^\s{}]+)\{([^{}]{1,200})\}")
+# `\times` (and `\times` that lost its backslash, glued to a number: `48times`, `4timesRTX`, `1,536times1,536`).
+_TIMES = re.compile(r"\\times(?![A-Za-z])|(?<=\d)times(?=[\s\dA-Z(),.;:]|$)")
+# `\x2014` (and kin) that lost its backslash between words: `runx2014each`, `(7B)x2014a`.
+_CODE_POINT = re.compile(r"(?<=[A-Za-z)\]])x(201[0-9a-f]|2026)(?=[A-Za-z])")
 
 
 def clean(text: str) -> str:
@@ -36,6 +43,12 @@ def clean(text: str) -> str:
     # Each rewrite runs only when its trigger character is there: most abstracts carry no LaTeX at all.
     if "$^" in text:
         text = _INLINE_POWER.sub(lambda m: m[1].translate(_SUPERSCRIPTS), text)
+    if "://" in text and "{" in text:
+        text = _HREF.sub(_href, text)
+    if "times" in text:
+        text = _protect_math(text, lambda part: _TIMES.sub("\u00d7", part))
+    if "x20" in text:
+        text = _CODE_POINT.sub(lambda m: chr(int(m[1], 16)), text)
     if "\\" in text:
         text = _ACCENT.sub(_accent, text)
     if "{" in text:
@@ -49,6 +62,20 @@ def clean(text: str) -> str:
         if raw in text:
             text = text.replace(raw, shown)
     return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _href(match: re.Match[str]) -> str:
+    """`url{url}` shows the url once; `url{text}` shows the url, then its text in parentheses."""
+    url, text = match[1], match[2].strip()
+    if _same_url(url, text):
+        return url
+    return f"{url} ({text})"
+
+
+def _same_url(a: str, b: str) -> bool:
+    def bare(url: str) -> str:
+        return re.sub(r"^https?://(www\.)?", "", url.strip().lower()).rstrip("/")
+    return bare(a) == bare(b)
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -68,7 +95,7 @@ def _outside_math(text: str) -> str:
     return _TIE.sub(" ", text)
 
 
-def _protect_math(text: str, transform) -> str:
+def _protect_math(text: str, transform: Callable[[str], str]) -> str:
     """Apply transform to the text between `$…$` math spans only."""
     parts = split_math(text)
     return "".join(part if is_math else transform(part) for part, is_math in parts)

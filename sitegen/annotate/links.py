@@ -10,6 +10,11 @@ from sitegen.model import Link, LinkKind
 # Stop at characters a URL in prose does not contain: braces and brackets are LaTeX residue
 # (`https://a.io/{https://a.io/}`, `\url{…}`), a backslash starts a macro.
 _CANDIDATE = re.compile(r"https?://[^\s<>\"'`{}\[\]\\|^]+", re.IGNORECASE)
+# A link written without its scheme (`github.com/IST-DASLab/qmoe`, `www.example.org`): a host with a common
+# top-level domain followed by a path, or starting with `www.`; never inside another URL or an e-mail address.
+_TLDS = "com|org|net|io|ai|dev|app|co|edu|gov|info|me|xyz|tech|page|site|cn|de|uk|fr|jp"
+_BARE = re.compile(rf"(?<![\w@/.:-])(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})(?=/)|www\.(?:[a-z0-9-]+\.)+"
+                   rf"(?:{_TLDS})\b)[^\s<>\"'`{{}}\[\]\\|^]*", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*"
 _SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
                        r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$")
@@ -25,8 +30,9 @@ def extract_links(text: str) -> tuple[Link, ...]:
     """Return the distinct http(s) links in text, cleaned and classified, in order of appearance."""
     links: list[Link] = []
     seen: set[str] = set()
-    for match in _CANDIDATE.finditer(text):
-        url = clean_url(match[0])
+    found = sorted([*_CANDIDATE.finditer(text), *_BARE.finditer(text)], key=lambda m: m.start())
+    for match in found:
+        url = clean_url(match[0] if "://" in match[0][:8] else "https://" + match[0])
         if url is None:
             continue
         key = url.rstrip("/").lower()

@@ -35,7 +35,7 @@ def related(papers: Sequence[tuple[str, str, str]], k: int = RELATED) -> dict[st
     try:
         matrix = vectorise([document(title, abstract) for _, title, abstract in ordered])
     except ValueError:  # no word left to compare by: every text is empty or only stop words
-        return {slug: () for slug in slugs}
+        return dict.fromkeys(slugs, ())
     return {slugs[i]: tuple(slugs[j] for j in near) for i, near in enumerate(nearest(matrix, k))}
 
 

@@ -47,8 +47,8 @@ def with_note_tags(tags: tuple[TagMatch, ...], note: Note, taxonomy: Taxonomy) -
     removed = set(note.removed)
     kept = [m for m in tags if m.tag.slug not in removed and slugify(m.tag.name) not in removed]
     present = {m.tag for m in kept}
-    for tag in note.tags:
-        tag = known.get(tag.slug, tag)
+    for named in note.tags:
+        tag = known.get(named.slug, named)
         if tag not in present:
             kept.append(TagMatch(tag, TagSource.CURATOR))
             present.add(tag)

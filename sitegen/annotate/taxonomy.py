@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from sitegen.archive import Archive
+from sitegen.config import unknown_keys
 from sitegen.errors import ConfigError, Report, SitegenError, shown
 from sitegen.ingest.slugs import page_name
 from sitegen.model import RESERVED_TOPICS, Tag, TagMatch, TagSource
@@ -26,7 +27,8 @@ from sitegen.yamlfile import line_of, load_yaml
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOPIC_KEYS = {"name", "match"}
+TOPIC_KEYS = {"name": "the topic's display name (default: the key, capitalised)",
+              "match": "phrases that put the topic on a paper; a trailing * matches any word so starting"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +77,8 @@ class Taxonomy:
                 starts[word].append(i)
         for first in firsts:
             for phrase, tag in self._exact[first]:
-                if len(phrase.words) == 1 and not phrase.prefix:
-                    offer(phrase, tag)
-                elif any(self._matches(phrase, words, i) for i in starts[first]):
+                single = len(phrase.words) == 1 and not phrase.prefix
+                if single or any(self._matches(phrase, words, i) for i in starts[first]):
                     offer(phrase, tag)
         for length in self._prefix_lengths:
             for stem in {w[:length] for w in unique if len(w) >= length}.intersection(self._prefix):
@@ -132,18 +133,17 @@ def parse_taxonomy(path: Path, text: str, report: Report) -> Taxonomy:
             report.warn(ConfigError(f"topic {shown(slug)}: the site uses the page topics/{slug}.html itself; "
                                     "the topic is left out", path=path, line=line, hint="rename the topic"))
             continue
-        spec = spec if isinstance(spec, dict) else {"match": spec}
-        for key in sorted(set(spec) - _TOPIC_KEYS, key=str):
-            report.warn(ConfigError(f"topic {shown(slug)}: unknown key {shown(key)}", path=path, line=line,
-                                    hint="a topic has 'name' and 'match'"))
-        phrases = spec.get("match") or []
+        fields = spec if isinstance(spec, dict) else {"match": spec}
+        unknown_keys(fields, TOPIC_KEYS, report, path=path, line=line, where=f"topic {shown(slug)}: ",
+                     hint="a topic has 'name' and 'match'")
+        phrases = fields.get("match") or []
         if isinstance(phrases, str):
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             report.warn(ConfigError(f"topic {shown(slug)}: 'match' must be a list of phrases", path=path,
                                     line=line))
             continue
-        name = spec.get("name") or slug.replace("-", " ").capitalize()
+        name = fields.get("name") or slug.replace("-", " ").capitalize()
         # A long key would name a file longer than file systems allow: its page name is shortened.
         parsed.append((Tag(page_name(slug), str(name)), phrases))
     return Taxonomy(parsed)

@@ -9,7 +9,7 @@ from pathlib import Path
 HELP = "benchmark a synthetic archive of N papers against bare MkDocs"
 
 
-def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "bench", help=HELP,
         description="Synthesise an archive of N papers, then measure in one run: the full sitegen build, a bare "
@@ -29,7 +29,8 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from sitegen import fs
-    from sitegen.bench import run as bench, table
+    from sitegen.bench import run as bench
+    from sitegen.bench import table
 
     if not args.no_browser:
         _require_browser()

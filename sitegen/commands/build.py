@@ -28,7 +28,7 @@ def add_archive_options(command: argparse.ArgumentParser) -> None:
                               "docs or archive folder, your home folder or a folder holding them)")
 
 
-def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "build", help=HELP,
         description="Read ARCHIVE/listings/*.txt (and the optional archive.yml, taxonomy.yml, notes/), "

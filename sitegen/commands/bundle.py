@@ -11,7 +11,7 @@ HELP = "build the site and pack it into one zip that opens offline from file://"
 DEFAULT_OUT = Path("dist/offline-site.zip")
 
 
-def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "bundle", help=HELP,
         description="Build the site as `sitegen build` does, then pack it into one zip: unzip it and open "

@@ -27,7 +27,7 @@ status: to-read
 """
 
 
-def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "note", help=HELP,
         description="Create ARCHIVE/notes/<page-name>.md for the paper whose page name is PAPER, or whose "

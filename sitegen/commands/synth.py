@@ -8,7 +8,7 @@ from pathlib import Path
 HELP = "write a synthetic archive of N papers (for benchmarks)"
 
 
-def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "synth", help=HELP,
         description="Write OUT/listings/*.txt: N papers in the pasted listing format, with titles and abstracts "

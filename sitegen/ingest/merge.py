@@ -34,7 +34,7 @@ def merge(listings: list[Listing]) -> Merged:
         for entry in listing.entries:
             groups[merge_key(entry.title)].append((listing, entry))
             count += 1
-    papers = sorted(_named((_paper(group) for group in groups.values())), key=lambda p: p.slug)
+    papers = sorted(_named(_paper(group) for group in groups.values()), key=lambda p: p.slug)
     return Merged(papers=tuple(papers), entry_count=count, duplicate_count=count - len(papers))
 
 
@@ -43,14 +43,14 @@ def _captured(listing: Listing) -> tuple[int, int, int]:
     return captured.sort_key() if captured and captured.year else _UNKNOWN
 
 
-def _newest_first(item: tuple[Listing, Entry]) -> tuple:
+def _newest_first(item: tuple[Listing, Entry]) -> tuple[tuple[int, ...], str, int]:
     listing, entry = item
     # Newest capture first, unknown ones last; ties broken by file name, then line, so input order never matters.
     captured = listing.captured.sort_key() if listing.captured else (0, 0, 0)
     return (tuple(-x for x in captured), listing.name, entry.line)
 
 
-def _oldest_first(item: tuple[Listing, Entry]) -> tuple:
+def _oldest_first(item: tuple[Listing, Entry]) -> tuple[tuple[int, int, int], str, int]:
     listing, entry = item
     return (_captured(listing), listing.name, entry.line)
 
@@ -66,7 +66,8 @@ def _paper(group: list[tuple[Listing, Entry]]) -> Paper:
     abstracts = [e.abstract for e in entries if e.abstract]
     abstract = max(abstracts, key=len) if abstracts else ""
     sightings = sorted(
-        (Sighting(listing=l.name, captured=l.captured, upvote_count=e.upvote_count, line=e.line) for l, e in group),
+        (Sighting(listing=listing.name, captured=listing.captured, upvote_count=entry.upvote_count, line=entry.line)
+         for listing, entry in group),
         key=lambda s: (s.captured.sort_key() if s.captured else (0, 0, 0), s.listing, s.line),
     )
     # The page name comes from the first sighting's spelling, so a later listing spelling the title

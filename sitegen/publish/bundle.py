@@ -2,7 +2,8 @@
 
 The zip is reproducible: entries in sorted order under one top folder, every timestamp the build's date
 (SOURCE_DATE_EPOCH, else the data's; never the clock or the files' mtimes), fixed permissions, no extra
-fields, and one fixed comment, by which `sitegen bundle` knows a zip it may replace. The same site gives the same bytes, whoever builds it and whenever.
+fields, and one fixed comment, by which `sitegen bundle` knows a zip it may replace. The same site gives the
+same bytes, whoever builds it and whenever.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 
-
 # Letters, digits, whitespace and these few stay as they are; all other ASCII punctuation is referenced.
 _PLAIN = set(" ,;?/")
 _TABLE = {

@@ -86,7 +86,7 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
             fe.summary(_text(plain(a.display_abstract)))
         for match in a.tags:
             fe.category(term=match.tag.slug, label=_text(match.tag.name))
-    return fg.atom_str(pretty=True).decode("utf-8")
+    return str(fg.atom_str(pretty=True).decode("utf-8"))
 
 
 def json_feed(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None) -> str | None:

@@ -45,8 +45,8 @@ class _Rebuild(HTMLParser):
             self.ok = False
             return
         kept = []
-        for name, value in attrs:
-            value = value or ""
+        for name, given in attrs:
+            value = given or ""
             if name not in _ATTRIBUTES or not _VALUE.match(value) or (name == "xmlns" and value != _XMLNS):
                 self.ok = False
                 return

@@ -11,10 +11,10 @@ from urllib.parse import quote_plus
 
 from sitegen.annotate.latex import display_text, plain, split_math
 from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, Note, Tag, TagMatch, TagSource
-from sitegen.render.note import embeddable
 from sitegen.render import bibtex, escape
 from sitegen.render.context import SiteCounts
 from sitegen.render.math import to_mathml
+from sitegen.render.note import embeddable
 
 
 def front_matter(title: str) -> str:

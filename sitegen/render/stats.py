@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sitegen.model import MONTHS, Annotated, PartialDate, Tag
 from sitegen.render import escape
@@ -99,7 +99,7 @@ def _monthly_chart(key: str, title: str, dates: Sequence[PartialDate], colour: s
     """Return a per-month bar chart of dates (all with a year), or the empty-chart text."""
     if not dates:
         return Chart(key, title, empty, "")
-    return Chart(key, title, caption, _monthly(key, title, Counter((d.year, d.month) for d in dates), colour))
+    return Chart(key, title, caption, _monthly(key, title, Counter((d.year or 0, d.month) for d in dates), colour))
 
 
 def per_topic(annotated: Sequence[Annotated]) -> Chart:
@@ -152,7 +152,8 @@ def code_share(annotated: Sequence[Annotated]) -> Chart:
         ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
         ax.grid(axis="y")
         ax.set_ylabel("with code links")
-    return Chart("chart-code", "Papers with code links", caption, _draw("chart-code", "Papers with code links", (WIDTH, 3.2), draw))
+    return Chart("chart-code", "Papers with code links", caption,
+                 _draw("chart-code", "Papers with code links", (WIDTH, 3.2), draw))
 
 
 def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str) -> str:
@@ -168,7 +169,7 @@ def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str
         ax.set_xticks(ticks, [_month_label(months[i], yearly) for i in ticks])
         pad = max(0, 12 - len(months)) / 2  # a few months still get bars of a sensible width
         ax.set_xlim(-0.6 - pad, len(months) - 0.4 + pad)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        cast(Any, ax.yaxis.get_major_locator()).set_params(integer=True)  # the stubs lack AutoLocator's params
         ax.grid(axis="y")
         ax.set_ylabel("papers")
     return _draw(key, title, (WIDTH, 3.0), draw)
@@ -184,7 +185,7 @@ def _draw(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes]
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"sitegen-{key}"}):
+    with matplotlib.rc_context(cast(Any, {**_RC, "svg.hashsalt": f"sitegen-{key}"})):
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.add_subplot())
         out = io.StringIO()

@@ -47,7 +47,7 @@ def _field_texts(doc: SearchDoc) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return porter_stemmer.stem(word)
+    return str(porter_stemmer.stem(word))
 
 
 def _cached_stemmer(token: Any, i: int | None = None, tokens: Any = None) -> Any:
