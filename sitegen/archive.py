@@ -5,6 +5,7 @@
       archive.yml       optional manifest: capture dates of listings
       taxonomy.yml      optional topic taxonomy (the built-in default otherwise)
       notes/<slug>.md   optional curators' notes
+      metadata/arxiv/*.xml, metadata/hf/*.json   optional API answers about single papers
 
 Every file of the archive is read through Archive.read_bytes(): a symbolic link is followed only when it
 stays inside the archive, and only regular files are read (a FIFO would block the build forever). Nothing
@@ -43,6 +44,10 @@ class Archive:
     @property
     def notes_dir(self) -> Path:
         return self.root / "notes"
+
+    @property
+    def metadata_dir(self) -> Path:
+        return self.root / "metadata"
 
     def contains(self, path: Path) -> bool:
         """Tell whether path, its links followed, lies inside the archive."""

@@ -53,34 +53,97 @@ class PartialDate:
         return f"{text}, {self.year}" if self.year else f"{text} (year unknown)"
 
 
+class SourceKind(enum.Enum):
+    """Where a statement about a paper comes from."""
+
+    PASTE = "paste"
+    """A listing page pasted into a text file."""
+    HF = "hf"
+    """Hugging Face's API: a day's daily papers, or one paper (`/api/papers/{id}`)."""
+    ARXIV = "arxiv"
+    """The arXiv API."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a structured source states of a paper beyond a paste's title, abstract and counts; all optional.
+
+    Every value is untrusted text as the source gave it (URLs included: annotate/ decides what may be a link).
+    """
+
+    arxiv_id: str | None = None
+    """The arXiv id without its version, e.g. 2305.11627 or hep-th/9901001."""
+    authors: tuple[str, ...] = ()
+    """Author names in the paper's order."""
+    repository: str | None = None
+    """The code repository Hugging Face links (`githubRepo`)."""
+    repository_stars: int | None = None
+    """Its stars when Hugging Face looked (`githubStars`)."""
+    project_page: str | None = None
+    """The project page Hugging Face links (`projectPage`)."""
+    ai_summary: str = ""
+    """Hugging Face's machine-written summary (`ai_summary`)."""
+    ai_keywords: tuple[str, ...] = ()
+    """Hugging Face's machine-chosen keywords (`ai_keywords`)."""
+    organization: str | None = None
+    """The organization the paper is filed under on Hugging Face."""
+    categories: tuple[str, ...] = ()
+    """arXiv categories, primary first."""
+    comment: str | None = None
+    """arXiv's comment field (pages, venue, code)."""
+    journal_ref: str | None = None
+    """arXiv's journal reference."""
+    doi: str | None = None
+    """The DOI arXiv states."""
+    version: str | None = None
+    """The arXiv version the metadata describes, e.g. v3."""
+
+
+NO_FACTS = Facts()
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One paper block as it appears in one listing."""
+    """One paper as one source states it: a block of a pasted listing, a row of the API, an arXiv entry."""
 
     title: str
-    """The title line, whitespace-normalised."""
+    """The title, whitespace-normalised."""
     abstract: str
-    """The abstract line; empty when the listing has none."""
+    """The abstract; empty when the source has none."""
     author_count: int | None
-    """Number of authors the metadata block states, if any."""
+    """Number of authors the source states, if any."""
     published: PartialDate | None
-    """Publication date from the metadata block, year resolved from the capture date."""
+    """Publication date, year resolved from the capture date for pastes."""
     upvote_count: int | None
-    """Upvotes the metadata block shows, if any."""
+    """Upvotes the source shows, if any."""
     line: int
-    """1-based line of the title in the listing file."""
+    """Where in the file: the 1-based line of the title (pastes), the 1-based position (API and arXiv)."""
+    facts: Facts = NO_FACTS
+    """What a structured source adds."""
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """One pasted listing file, parsed."""
+    """One file of the archive's listings folder, read."""
 
     name: str
     """File name inside the archive's listings folder."""
     captured: PartialDate | None
-    """When the page was captured: header day, year from the manifest or file name."""
+    """When the listing was captured: header day, year from the manifest or file name."""
     entries: tuple[Entry, ...]
     """Paper blocks in file order."""
+    source: SourceKind = SourceKind.PASTE
+    """What kind of listing it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataRecord:
+    """One paper as an API response saved under the archive's metadata/ folder states it (not a sighting)."""
+
+    source: SourceKind
+    file: str
+    """The file, for messages."""
+    entry: Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +157,9 @@ class Sighting:
     upvote_count: int | None
     """Upvotes shown in that listing."""
     line: int
-    """Line of the title in that listing."""
+    """Line of the title in that listing (a paste), or the paper's position in it (the API)."""
+    source: SourceKind = SourceKind.PASTE
+    """What kind of listing it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +180,8 @@ class Paper:
     """The newest upvote count any listing shows."""
     seen_in: tuple[Sighting, ...]
     """Every listing this paper appears in, oldest capture first."""
+    facts: Facts = NO_FACTS
+    """What the structured sources state, each field from the source ingest/precedence.py names."""
 
     @property
     def newest_capture(self) -> PartialDate | None:
@@ -157,10 +224,12 @@ _LINK_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A cleaned http(s) link found in an abstract."""
+    """A cleaned http(s) link: found in an abstract, or stated by Hugging Face's API."""
 
     url: str
     kind: LinkKind
+    stars: int | None = None
+    """A repository's stars, when the API stated them."""
 
 
 @dataclass(frozen=True, slots=True, order=True)

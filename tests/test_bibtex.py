@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from sitegen.annotate.stage import annotate_one
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.model import Paper, PartialDate, Sighting, Tag
-from sitegen.render import bibtex, pages
+from sitegen.render import bibtex
+from sitegen.render.paper import paper_page
 
 TAXONOMY = Taxonomy([(Tag("pruning", "Pruning"), ["prun*"])])
 LLM_PRUNER = "llm-pruner-on-the-structural-pruning-of-large-language-models"
@@ -102,7 +103,7 @@ def test_any_title_gives_one_entry_that_parses_and_runs_no_tex(title):
 
 def test_the_bibtex_block_is_inert_html():
     a = _annotated('<script>alert(1)</script> --8<-- "x" {: onclick=y}')
-    page = pages.paper_page(a, {"x.txt": "listing-x"})
+    page = paper_page(a, {"x.txt": "listing-x"})
     block = page[page.index('<pre class="copy sg-bibtex">'):page.index("</pre>") + len("</pre>")]
     soup = BeautifulSoup(block, "html.parser")
     assert [t.name for t in soup.find_all(True)] == ["pre", "code"]

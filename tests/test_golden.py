@@ -10,7 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import LISTINGS, make_archive
+from conftest import FIXTURES, LISTINGS, make_archive
 
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
@@ -36,11 +36,17 @@ The curator's *own* words, with [a link](https://example.org/) and a <kbd>key</k
 """
 
 
+API = FIXTURES / "api"
+
+
 def _output(tmp_path: Path) -> dict[str, str]:
+    """A paste, a day of Hugging Face's daily papers, arXiv's and Hugging Face's metadata, a note."""
     archive = make_archive(tmp_path / "archive",
                            [LISTINGS / "metadata_with_dates_and_upvotes.txt", LISTINGS / "hostile_text.txt",
-                            LISTINGS / "title_without_abstract.txt"],
-                           **{"taxonomy.yml": TAXONOMY, "archive.yml": MANIFEST, "notes__paper-two.md": NOTE})
+                            LISTINGS / "title_without_abstract.txt", API / "2025-12-17-hf-daily.json"],
+                           **{"taxonomy.yml": TAXONOMY, "archive.yml": MANIFEST, "notes__paper-two.md": NOTE,
+                              "metadata__arxiv__2505.00001.xml": (API / "arxiv_two_entries.xml").read_text(),
+                              "metadata__hf__2505.00002.json": (API / "paper_flat_single.json").read_text()})
     report = Report()
     contents = read_archive(Archive(archive), report)
     assert report.warnings == []

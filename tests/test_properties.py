@@ -36,6 +36,7 @@ from sitegen.model import Entry, Listing, Paper, PartialDate, Sighting, Tag
 from sitegen.render import escape, pages
 from sitegen.render import families as site_module
 from sitegen.render.math import to_mathml
+from sitegen.render.paper import paper_page
 from sitegen.render.site import render_site
 
 # ---------------------------------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def test_any_title_and_abstract_show_literally_and_add_no_markup(title, abstract
     paper = _paper(title, abstract)
     paper = dataclasses.replace(paper, seen_in=(dataclasses.replace(paper.seen_in[0], listing=listing),))
     a = annotate_one(paper, TAXONOMY)
-    html, meta = _page_html(pages.paper_page(a, {listing: "listing-x"}))
+    html, meta = _page_html(paper_page(a, {listing: "listing-x"}))
     soup = BeautifulSoup(html, "html.parser")
     _check_inert(soup)
 

@@ -278,7 +278,7 @@ def test_dangling_links_fifos_and_folders_in_listings_are_reported(tmp_path, cap
     assert f"{listings / 'gone.txt'}: is a symbolic link to {tmp_path / 'nowhere.txt'}, which does not exist" in err
     assert f"{listings / 'pipe.txt'}: is not a regular file (a FIFO, socket or device); it is not read" in err
     assert f"{listings / 'folder.txt'}: is a folder, not a file" in err
-    assert f"{listings / 'readme.md'}: not a listing (sitegen reads .txt files here); ignored" in err
+    assert f"{listings / 'readme.md'}: not a listing (sitegen reads .txt, .json files here); ignored" in err
     assert build_archive(archive, tmp_path / "site", "--strict") == 1
     assert "3 file(s) were skipped and --strict is set" in capsys.readouterr().err
 

@@ -149,14 +149,14 @@ def test_index_files_hold_only_what_search_needs(bundled):
     annotated, topics, _ = bundled
     files = index_files(annotated, topics)
     _, docs = payload(files["assets/search/docs.js"])
-    assert docs["fields"] == ["slug", "title", "date", "year", "topics", "code"]
+    assert docs["fields"] == ["slug", "title", "date", "year", "topics", "code", "authors"]
     assert len(docs["docs"]) == len(annotated) == 207
     pruner = next(row for row in docs["docs"] if row[1].startswith("LLM-Pruner"))
     assert pruner[0] == "llm-pruner-on-the-structural-pruning-of-large-language-models"
     assert pruner[2:4] == ["May 19, 2023", 2023] and pruner[5] == 1
     assert "pruning" in [docs["topics"][n][0] for n in pruner[4]]
     _, compact = payload(files["assets/search/index.js"])
-    assert compact["fields"] == ["title", "tags", "abstract", "notes"]
+    assert compact["fields"] == ["title", "tags", "authors", "abstract", "notes"]
     texts = [payload(files[k])[1] for k in sorted(files, key=lambda k: (len(k), k)) if "/text/" in k]
     abstracts = [a for shard in texts for a in shard]
     assert len(abstracts) == 207 and all(len(shard) <= docs["shard"] for shard in texts)

@@ -14,7 +14,7 @@ from sitegen.model import Paper, PartialDate, Sighting, Tag
 from sitegen.render import stats
 
 TAXONOMY = Taxonomy([(Tag("pruning", "Pruning $x$ <b>"), ["prun*"])])
-CHARTS = ["chart-published", "chart-captured", "chart-topics", "chart-code"]
+CHARTS = ["chart-published", "chart-captured", "chart-topics", "chart-code", "chart-code-monthly"]
 
 
 def _papers(n: int = 30):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from sitegen.model import Link, LinkKind
+from sitegen.model import Link, LinkKind, Paper
 
 # Stop at characters a URL in prose does not contain: braces and brackets are LaTeX residue
 # (`https://a.io/{https://a.io/}`, `\url{…}`), a backslash starts a macro.
@@ -40,6 +40,28 @@ def extract_links(text: str) -> tuple[Link, ...]:
             seen.add(key)
             links.append(Link(url=url, kind=classify(url)))
     return tuple(links)
+
+
+def paper_links(paper: Paper) -> tuple[Link, ...]:
+    """Return a paper's links: the repository and project page the API states first, then the abstract's."""
+    stated: list[Link] = []
+    repository = api_url(paper.facts.repository)
+    if repository:
+        kind = classify(repository)
+        stated.append(Link(repository, LinkKind.CODE if kind is LinkKind.PROJECT else kind,
+                           paper.facts.repository_stars))
+    project = api_url(paper.facts.project_page)
+    if project:
+        stated.append(Link(project, LinkKind.PROJECT))
+    keys = {link.url.rstrip("/").lower() for link in stated}
+    return (*stated, *(link for link in extract_links(paper.abstract) if link.url.rstrip("/").lower() not in keys))
+
+
+def api_url(value: str | None) -> str | None:
+    """Return a URL an API states when it is a clean https:// link; anything else is not a link."""
+    if not value or not value.strip().lower().startswith("https://"):
+        return None
+    return clean_url(value.strip())
 
 
 def clean_url(raw: str) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from slugify import slugify
 
 from sitegen.annotate.latex import clean, plain
-from sitegen.annotate.links import arxiv_id, extract_links
+from sitegen.annotate.links import arxiv_id, paper_links
 from sitegen.annotate.related import related as related_papers
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.model import Annotated, Note, Paper, Tag, TagMatch, TagSource
@@ -32,8 +32,8 @@ def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None) -> 
         display_title=title,
         display_abstract=abstract,
         tags=with_note_tags(tags, note, taxonomy) if note else tags,
-        links=extract_links(paper.abstract),
-        arxiv_id=arxiv_id(paper.abstract),
+        links=paper_links(paper),
+        arxiv_id=paper.facts.arxiv_id or arxiv_id(paper.abstract),
         note=note,
     )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sitegen.errors import Report
+from sitegen.ingest.hf import read_hf_listing
 from sitegen.ingest.listing import read_listing
 from sitegen.model import Listing, PartialDate
 
@@ -43,8 +44,16 @@ class PastedListing:
         return read_listing(source.path, source.captured, report, source.data)
 
 
+class DailyPapers:
+    """A day's Hugging Face daily papers, as the API returned them (ingest/hf.py)."""
+
+    def read(self, source: Source, report: Report) -> Listing:
+        return read_hf_listing(source.path, source.data, source.captured, report)
+
+
 READERS: dict[str, Reader] = {
     ".txt": PastedListing(),
+    ".json": DailyPapers(),
 }
 """The reader for each suffix the listings folder may hold."""
 

@@ -14,9 +14,11 @@ from sitegen.annotate.taxonomy import Taxonomy, load_taxonomy
 from sitegen.archive import Archive
 from sitegen.config import read_manifest
 from sitegen.errors import BuildError, Report, SitegenError
+from sitegen.ingest.arxiv import read_arxiv
+from sitegen.ingest.hf import read_hf_records
 from sitegen.ingest.merge import merge
 from sitegen.ingest.readers import READERS, Source, reader_for
-from sitegen.model import FIRST_YEAR, LAST_YEAR, Listing, Note, Paper, PartialDate
+from sitegen.model import FIRST_YEAR, LAST_YEAR, Listing, MetadataRecord, Note, Paper, PartialDate, SourceKind
 from sitegen.notes import load_notes
 
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -28,6 +30,8 @@ class ArchiveContents:
 
     listings: tuple[Listing, ...]
     """Every usable listing, in file name order."""
+    records: tuple[MetadataRecord, ...]
+    """What the metadata files (arXiv's and Hugging Face's answers about single papers) state."""
     papers: tuple[Paper, ...]
     """The unique papers, merged across listings, in slug order."""
     entry_count: int
@@ -43,9 +47,10 @@ class ArchiveContents:
 def read_archive(archive: Archive, report: Report) -> ArchiveContents:
     """Read every part of the archive; report and skip bad files; fail only when no listing is usable."""
     listings = ingest(archive, report)
-    merged = merge(listings)
+    records = read_metadata(archive, report)
+    merged = merge(listings, records, report)
     return ArchiveContents(
-        listings=tuple(listings), papers=merged.papers, entry_count=merged.entry_count,
+        listings=tuple(listings), records=tuple(records), papers=merged.papers, entry_count=merged.entry_count,
         duplicate_count=merged.duplicate_count, taxonomy=load_taxonomy(archive, report),
         notes=load_notes(archive, {paper.slug for paper in merged.papers}, report))
 
@@ -71,6 +76,26 @@ def ingest(archive: Archive, report: Report) -> list[Listing]:
         raise BuildError("no usable listing: every file was skipped (see the warnings above)",
                          path=archive.listings_dir, hint="fix the files named above")
     return listings
+
+
+def read_metadata(archive: Archive, report: Report) -> list[MetadataRecord]:
+    """Read metadata/arxiv/*.xml and metadata/hf/*.json: what the APIs state about single papers."""
+    records: list[MetadataRecord] = []
+    for folder, suffix, source, read in (("arxiv", ".xml", SourceKind.ARXIV, read_arxiv),
+                                         ("hf", ".json", SourceKind.HF, read_hf_records)):
+        try:
+            files = archive.entries(archive.metadata_dir / folder, (suffix,), report, f"{source.value} metadata")
+        except SitegenError as exc:
+            report.skip(exc)
+            continue
+        for path in files:
+            try:
+                entries = read(path, archive.read_bytes(path), report)
+            except SitegenError as exc:
+                report.skip(exc)
+                continue
+            records += [MetadataRecord(source, f"metadata/{folder}/{path.name}", entry) for entry in entries]
+    return records
 
 
 def capture_dates(archive: Archive, files: list[Path], report: Report) -> dict[str, PartialDate]:

@@ -50,15 +50,50 @@ def cite_key(a: Annotated) -> str:
 def entry(a: Annotated) -> str:
     """Return one paper's BibTeX entry."""
     fields = [("title", "{" + title_field(plain(a.display_title)) + "}")]
+    facts = a.paper.facts
+    if facts.authors:
+        fields.append(("author", "{" + author_field(facts.authors) + "}"))
     published = a.paper.published
     if published and published.year:
         fields.append(("year", "{" + str(published.year) + "}"))
         fields.append(("month", MONTHS[published.month - 1].lower()))  # BibTeX's month macros
     if a.arxiv_id:
-        fields += [("eprint", "{" + escape(a.arxiv_id) + "}"), ("archiveprefix", "{arXiv}"),
-                   ("url", "{https://arxiv.org/abs/" + escape(a.arxiv_id) + "}")]
+        fields += [("eprint", "{" + escape(a.arxiv_id) + "}"), ("archiveprefix", "{arXiv}")]
+        if facts.categories:
+            fields.append(("primaryclass", "{" + escape(facts.categories[0]) + "}"))
+    if facts.doi:
+        fields.append(("doi", "{" + escape(facts.doi) + "}"))
+    if a.arxiv_id:
+        fields.append(("url", "{https://arxiv.org/abs/" + escape(a.arxiv_id) + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@misc{{{cite_key(a)},\n{body}\n}}\n"
+
+
+AUTHORS_CITED = 100
+"""Authors an entry names; a longer list ends with `and others`, as BibTeX styles expect."""
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos", "das", "ten",
+              "ter", "al", "el", "bin", "ibn"}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def author_field(names: Iterable[str]) -> str:
+    """Return names as BibTeX's author list: `Last, First and …`, each name escaped and unsplittable."""
+    listed = [name for name in names if name.strip()]
+    shown = [_author(name) for name in listed[:AUTHORS_CITED]]
+    return " and ".join(shown + (["others"] if len(listed) > AUTHORS_CITED else []))
+
+
+def _author(name: str) -> str:
+    words = " ".join(_CONTROLS.sub(" ", name).split()).split(" ")
+    if "," in name or len(words) == 1 or any(w.lower() == "and" for w in words):
+        return "{" + _specials(" ".join(words)) + "}"  # as written: one unit BibTeX does not take apart
+    suffix = words.pop() if words[-1].lower() in _SUFFIXES and len(words) > 2 else ""
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1].lower() in _PARTICLES:
+        cut -= 1
+    last, first = " ".join(words[cut:]), " ".join(words[:cut])
+    parts = [_specials(last)] + ([_specials(suffix)] if suffix else []) + [_specials(first)]
+    return ", ".join(parts)
 
 
 def bib_file(entries: Iterable[str]) -> str:

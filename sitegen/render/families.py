@@ -11,6 +11,7 @@ from sitegen.model import Annotated
 from sitegen.parallel import beside
 from sitegen.render import bibtex, feeds, pages
 from sitegen.render.context import SiteContext
+from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
 
 NEWEST_ON_HOME = 20
@@ -43,7 +44,7 @@ def _paper_pages(site: SiteContext, start: int, stop: int) -> dict[str, str]:
     out = {}
     for a in site.annotated[start:stop]:
         related = [site.by_slug[slug] for slug in a.related if slug in site.by_slug]
-        out[f"papers/{a.slug}.md"] = pages.paper_page(a, site.listing_pages, related, site.citations[a.slug])
+        out[f"papers/{a.slug}.md"] = paper_page(a, site.listing_pages, related, site.citations[a.slug])
     return out
 
 

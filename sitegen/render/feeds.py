@@ -25,6 +25,8 @@ from sitegen.model import Annotated, PartialDate
 FEED_SIZE = 50
 """Entries per feed."""
 SITE_FEED = "The newest papers in the archive"
+FEED_AUTHORS = 50
+"""Authors an entry names."""
 """The subtitle of the site's own feeds."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Characters XML 1.0 cannot hold (lxml refuses them), and the DEL and C1 controls it discourages.
@@ -84,6 +86,9 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
             fe.published(_instant(day))
         if a.display_abstract:
             fe.summary(_text(plain(a.display_abstract)))
+        for name in a.paper.facts.authors[:FEED_AUTHORS]:
+            if _text(name):
+                fe.author({"name": _text(name)})
         for match in a.tags:
             fe.category(term=match.tag.slug, label=_text(match.tag.name))
     return str(fg.atom_str(pretty=True).decode("utf-8"))
@@ -120,6 +125,9 @@ def _json_item(feed: Feed, a: Annotated, day: datetime.date, site_url: str | Non
         item["tags"] = [_text(m.tag.name) for m in a.tags]
     if a.arxiv_id:
         item["external_url"] = f"https://arxiv.org/abs/{a.arxiv_id}"
+    names = [_text(name) for name in a.paper.facts.authors[:FEED_AUTHORS] if _text(name)]
+    if names:
+        item["authors"] = [{"name": name} for name in names]
     return item
 
 

@@ -1,4 +1,5 @@
-"""The Markdown of each generated page. Archive text goes through escape.text(), always.
+"""The Markdown of the generated list pages (a paper's own page is render/paper.py). Archive text goes through
+escape.text(), always.
 
 Pages link to each other with relative `.md` links so that MkDocs validates every one of them.
 """
@@ -6,15 +7,12 @@ Pages link to each other with relative `.md` links so that MkDocs validates ever
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from urllib.parse import quote_plus
 
 from sitegen.annotate.latex import display_text, plain, split_math
-from sitegen.model import MONTH_NAMES, Annotated, Link, LinkKind, Listing, Note, Tag, TagMatch, TagSource
-from sitegen.render import bibtex, escape
+from sitegen.model import MONTH_NAMES, Annotated, Listing, Note, Tag
+from sitegen.render import escape
 from sitegen.render.context import SiteCounts
 from sitegen.render.math import to_mathml
-from sitegen.render.note import embeddable
 
 
 def front_matter(title: str) -> str:
@@ -36,11 +34,11 @@ def abstract_html(abstract: str) -> str:
 def paper_item(a: Annotated, to_root: str) -> str:
     """Return a list item linking a paper, with its date."""
     date = a.paper.published.display() if a.paper.published else "undated"
-    curation = f" {_curation(a.note, 'small')}" if a.note and (a.note.rating or a.note.status) else ""
-    return f"- [{escape.text(plain(a.display_title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>{curation}"
+    badges = f" {curation(a.note, 'small')}" if a.note and (a.note.rating or a.note.status) else ""
+    return f"- [{escape.text(plain(a.display_title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>{badges}"
 
 
-def _curation(note: Note, element: str) -> str:
+def curation(note: Note, element: str) -> str:
     """Return a note's rating and status as small badges."""
     badges = []
     if note.rating:
@@ -51,100 +49,10 @@ def _curation(note: Note, element: str) -> str:
     return f'<{element} class="sg-curation">{" ".join(badges)}</{element}>'
 
 
-def paper_page(a: Annotated, listing_pages: dict[str, str], related: Iterable[Annotated] = (),
-               citation: str | None = None) -> str:
-    """Return one paper's page: title, the curator's note, abstract, links, related papers, citation."""
-    p = a.paper
-    facts = []
-    facts.append(f"Published {p.published.display()}" if p.published else "Publication date not stated")
-    if p.author_count is not None:
-        facts.append(f"{p.author_count} author{'s' if p.author_count != 1 else ''}")
-    if p.upvote_count is not None:
-        facts.append(f"{p.upvote_count} upvote{'s' if p.upvote_count != 1 else ''}")
-    out = [front_matter(plain(a.display_title)),
-           f'<h1 class="sg-title">{escape.text(plain(a.display_title))}</h1>\n\n']
-    if a.note and (a.note.rating or a.note.status):
-        out.append(_curation(a.note, "p") + "\n\n")
-    out.append(f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n')
-    if a.tags:
-        tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m)}\")" for m in a.tags)
-        out.append(f"Topics: {tags}\n\n")
-    if a.note and (a.note.body.strip() or a.note.tags):
-        out.extend(_note(a.note))
-    out.append("## Abstract\n\n")
-    if a.display_abstract:
-        out.append(f'<p class="sg-abstract">{abstract_html(a.display_abstract)}</p>\n\n')
-    else:
-        out.append("*The listing shows no abstract for this paper.*\n\n")
-    if a.links:
-        out.append("## Links\n\n")
-        out.extend(_links(a.links))
-    related = list(related)
-    if related:
-        out.append("## Related papers\n\n")
-        out.extend(paper_item(r, "../") + "\n" for r in related)
-        out.append("\n")
-    out.append("## Cite\n\n")
-    out.append(_bibtex(citation if citation is not None else bibtex.entry(a)))
-    out.append("## Find this paper\n\n")
-    out.extend(_find(a))
-    out.append("## Seen in\n\n")
-    for s in p.seen_in:
-        captured = s.captured.display() if s.captured else "capture date unknown"
-        votes = f", {s.upvote_count} upvote{'s' if s.upvote_count != 1 else ''}" if s.upvote_count is not None else ""
-        out.append(f"- [{escape.text(s.listing)}](../dates/{listing_pages[s.listing]}.md), "
-                   f"captured {captured}, line {s.line}{votes}\n")
-    return "".join(out)
-
-
-def _why(match: TagMatch) -> str:
-    """Return a topic link's tooltip: the phrase that matched, or that the curator added it."""
-    if match.source is TagSource.CURATOR:
-        return "added by the curator's note"
-    return f"matched: {escape.text(match.phrase)}"
-
-
-def _note(note: Note) -> Iterable[str]:
-    """Yield the curator's note: its added topics, then its Markdown as written (headings moved down)."""
-    yield "## Curator's note\n\n"
-    if note.tags:
-        yield "Tags: " + " ".join(f"[{escape.text(tag.name)}](../topics/{tag.slug}.md)" for tag in note.tags) + "\n\n"
-    if note.body.strip():
-        yield embeddable(note.body) + "\n\n"
-
-
-def _bibtex(entry: str) -> str:
-    """Return a BibTeX entry in a code block with a copy button (Material's `.copy`)."""
-    lines = entry.rstrip("\n").split("\n")
-    # Each line is escaped for HTML; the leading spaces are written as they are (escape.text() drops them).
-    code = "\n".join(" " * (len(line) - len(line.lstrip(" "))) + escape.text(line) for line in lines)
-    return f'<pre class="copy sg-bibtex"><code>{code}</code></pre>\n\n'
-
-
 def downloads(bib: str | None = None, feed: str | None = None) -> str:
     """Return the links to a page's .bib file and Atom feed, for its introduction line."""
     out = f" · [BibTeX]({bib})" if bib else ""
     return out + (f" · [Atom feed]({feed})" if feed else "")
-
-
-def _links(links: tuple[Link, ...]) -> Iterable[str]:
-    for kind in LinkKind:
-        urls = [link.url for link in links if link.kind is kind]
-        if not urls:
-            continue
-        yield f"**{kind.label}**\n\n"
-        for url in urls:
-            # The URL was validated to be http(s) with no quotes or spaces; it is still escaped in both places.
-            yield f'- <a href="{escape.attr(url)}" rel="nofollow noopener">{escape.text(url)}</a>\n'
-        yield "\n"
-
-
-def _find(a: Annotated) -> Iterable[str]:
-    if a.arxiv_id:
-        yield f"- [arXiv:{a.arxiv_id}](https://arxiv.org/abs/{a.arxiv_id})\n"
-    query = quote_plus(plain(a.display_title))
-    yield f"- [Search arXiv by title](https://arxiv.org/search/?query={query}&searchtype=title)\n"
-    yield f"- [Search Hugging Face papers](https://huggingface.co/papers?q={query})\n\n"
 
 
 def topic_page(tag: Tag, papers: list[Annotated], order: str = "newest first", links: str = "") -> str:

@@ -71,7 +71,7 @@ def stats_page(annotated: Sequence[Annotated]) -> str:
 def charts(annotated: Sequence[Annotated]) -> list[Chart]:
     """Return the page's charts, drawn."""
     return [per_month_published(annotated), per_month_captured(annotated), per_topic(annotated),
-            code_share(annotated)]
+            code_share(annotated), code_share_by_month(annotated)]
 
 
 def per_month_published(annotated: Sequence[Annotated]) -> Chart:
@@ -138,8 +138,8 @@ def code_share(annotated: Sequence[Annotated]) -> Chart:
     groups = sorted(y for y in total if y != "no date") + (["no date"] if "no date" in total else [])
     overall = sum(coded.values())
     share = 100 * overall / len(annotated) if annotated else 0
-    caption = (f"{overall} of {len(annotated)} papers ({share:.0f}%) link to code in their abstract; "
-               "per year of publication, with the number of papers above each bar.")
+    caption = (f"{overall} of {len(annotated)} papers ({share:.0f}%) link to code, in their abstract or on Hugging "
+               "Face; per year of publication, with the number of papers above each bar.")
     if not annotated:
         return Chart("chart-code", "Papers with code links", "There are no papers.", "")
 
@@ -158,21 +158,57 @@ def code_share(annotated: Sequence[Annotated]) -> Chart:
 
 def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str) -> str:
     """Draw a bar per month from the first to the last month with papers, empty months included."""
-    first, last = min(counts), max(counts)
-    months = [(y, m) for y in range(first[0], last[0] + 1) for m in range(1, 13) if first <= (y, m) <= last]
+    months = _months(counts)
 
     def draw(ax: Axes) -> None:
         shown = [i for i, ym in enumerate(months) if counts.get(ym)]  # empty months take no SVG
         ax.bar(shown, [counts[months[i]] for i in shown], color=colour, width=0.8)
-        yearly = len(months) > 14  # then every January is labelled with its year, and nothing else
-        ticks = [i for i, (_, m) in enumerate(months) if m == 1] if yearly else list(range(len(months)))
-        ax.set_xticks(ticks, [_month_label(months[i], yearly) for i in ticks])
-        pad = max(0, 12 - len(months)) / 2  # a few months still get bars of a sensible width
-        ax.set_xlim(-0.6 - pad, len(months) - 0.4 + pad)
+        _month_axis(ax, months)
         cast(Any, ax.yaxis.get_major_locator()).set_params(integer=True)  # the stubs lack AutoLocator's params
-        ax.grid(axis="y")
         ax.set_ylabel("papers")
     return _draw(key, title, (WIDTH, 3.0), draw)
+
+
+def _months(counts: Counter[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return every month from the first to the last one counted, empty months included."""
+    first, last = min(counts), max(counts)
+    return [(y, m) for y in range(first[0], last[0] + 1) for m in range(1, 13) if first <= (y, m) <= last]
+
+
+def _month_axis(ax: Axes, months: list[tuple[int, int]]) -> None:
+    yearly = len(months) > 14  # then every January is labelled with its year, and nothing else
+    ticks = [i for i, (_, m) in enumerate(months) if m == 1] if yearly else list(range(len(months)))
+    ax.set_xticks(ticks, [_month_label(months[i], yearly) for i in ticks])
+    pad = max(0, 12 - len(months)) / 2  # a few months still get bars of a sensible width
+    ax.set_xlim(-0.6 - pad, len(months) - 0.4 + pad)
+    ax.grid(axis="y")
+
+
+def code_share_by_month(annotated: Sequence[Annotated]) -> Chart:
+    """Chart the share of each month's papers (by publication) that link to code."""
+    total: Counter[tuple[int, int]] = Counter()
+    coded: Counter[tuple[int, int]] = Counter()
+    for a in annotated:
+        published = a.paper.published
+        if published and published.year:
+            total[(published.year, published.month)] += 1
+            coded[(published.year, published.month)] += a.has_code
+    title = "Share of papers with code, by month"
+    if not total:
+        return Chart("chart-code-monthly", title, "No paper states a publication date with its year.", "")
+    months = _months(total)
+
+    def draw(ax: Axes) -> None:
+        shown = [i for i, ym in enumerate(months) if total.get(ym)]
+        ax.plot(shown, [100 * coded[months[i]] / total[months[i]] for i in shown], color=BAR, marker="o",
+                markersize=3, linewidth=1.2)
+        _month_axis(ax, months)
+        ax.set_ylim(0, 105)
+        ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+        ax.set_ylabel("with code links")
+    caption = (f"Of the {sum(total.values())} papers with a publication month, the share that link to code (a "
+               "repository in the abstract or on Hugging Face), month by month; months without papers are skipped.")
+    return Chart("chart-code-monthly", title, caption, _draw("chart-code-monthly", title, (WIDTH, 3.0), draw))
 
 
 def _month_label(ym: tuple[int, int], yearly: bool) -> str:

@@ -31,6 +31,12 @@ class SearchDoc:
     """Topic names, space-separated, for the index."""
     notes: str
     """The curator's notes as plain text, for the index; empty when there are none."""
+    authors: tuple[str, ...] = ()
+    """Author names (untrusted text), for the index and the result."""
+
+
+AUTHORS_INDEXED = 50
+"""Author names a paper is found by (and a result shows): a collaboration of thousands is found by its first."""
 
 
 def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list[SearchDoc]:
@@ -50,5 +56,6 @@ def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list
             abstract=plain(a.display_abstract),
             tags=" ".join(tag.name for tag in tags),
             notes=notes_to_text(a.note.body) if a.note else "",
+            authors=a.paper.facts.authors[:AUTHORS_INDEXED],
         ))
     return docs

@@ -37,12 +37,13 @@ class Field:
     boost: int
 
 
-FIELDS = (Field("title", 10), Field("tags", 5), Field("abstract", 1), Field("notes", 2))
-"""Titles and topics weigh more than abstracts; notes, written by a curator, a little more."""
+FIELDS = (Field("title", 10), Field("tags", 5), Field("authors", 4), Field("abstract", 1), Field("notes", 2))
+"""Titles, topics and author names weigh more than abstracts; notes, written by a curator, a little more."""
 
 
 def _field_texts(doc: SearchDoc) -> dict[str, str]:
-    return {"title": doc.title, "tags": doc.tags, "abstract": doc.abstract, "notes": doc.notes}
+    return {"title": doc.title, "tags": doc.tags, "authors": " ".join(doc.authors), "abstract": doc.abstract,
+            "notes": doc.notes}
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -11,7 +11,7 @@ import lunr
 
 from sitegen.errors import BuildError
 
-SCRIPT_FORMAT = 2
+SCRIPT_FORMAT = 3
 """Changes whenever the data files' form changes, so that cached indexes are rebuilt."""
 CALLBACK = "sitegenSearchData"
 """The function search.js defines; every data file calls it with its name and value."""

@@ -82,11 +82,17 @@ def write_assets(files: Mapping[str, str], site: Path) -> None:
 
 def _docs_data(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> dict[str, object]:
     return {
-        "fields": ["slug", "title", "date", "year", "topics", "code"],
-        "docs": [[d.slug, d.title, d.date, d.year, list(d.topics), int(d.has_code)] for d in docs],
+        "fields": ["slug", "title", "date", "year", "topics", "code", "authors"],
+        "docs": [[d.slug, d.title, d.date, d.year, list(d.topics), int(d.has_code), _byline(d.authors)]
+                 for d in docs],
         "shard": TEXT_SHARD,
         "topics": [[tag.slug, tag.name] for tag in topics],
     }
+
+
+def _byline(authors: tuple[str, ...], shown: int = 3) -> str:
+    """Return the first authors for a result line: `A, B, C et al.`."""
+    return ", ".join(authors[:shown]) + (" et al." if len(authors) > shown else "")
 
 
 def first_search_files(site_dir: Path) -> list[Path]:

@@ -138,6 +138,13 @@
     var parts = doc.title.split(SEPARATORS);
     appendMarked(title, parts, 0, parts.length, hit.terms, built);
     var meta = element("div", "sg-result__meta");
+    if (doc.authors) {
+      var byline = element("span", "sg-result__authors");
+      var names = doc.authors.split(SEPARATORS);
+      appendMarked(byline, names, 0, names.length, hit.terms, built);
+      meta.appendChild(byline);
+      meta.appendChild(document.createTextNode(" · "));
+    }
     meta.appendChild(document.createTextNode(doc.date));
     doc.topics.forEach(function (number) {
       var tag = element("a", "sg-result__tag");

@@ -1,0 +1,211 @@
+"""One paper's page, section by section; the sections run in the order SECTIONS lists them.
+
+Archive and API text goes through escape.text(), always; a URL becomes a link only when annotate/ or this
+module checked it (clean https, a DOI, an arXiv id), and it is escaped as an attribute even then.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import quote, quote_plus
+
+from sitegen.annotate.latex import plain
+from sitegen.model import Annotated, Link, LinkKind, Note, SourceKind, TagMatch, TagSource
+from sitegen.render import bibtex, escape
+from sitegen.render.note import embeddable
+from sitegen.render.pages import abstract_html, curation, front_matter, paper_item
+
+AUTHORS_SHOWN = 50
+"""Author names on the page; a longer list ends with "and N more"."""
+_DOI = re.compile(r"^10\.\d{4,9}/[^\s\"'<>]{1,200}$")
+
+
+@dataclass(frozen=True, slots=True)
+class PaperView:
+    """What a paper's page shows besides the paper itself."""
+
+    a: Annotated
+    listing_pages: dict[str, str]
+    """Each listing file's page name under dates/."""
+    related: tuple[Annotated, ...]
+    citation: str
+    """Its BibTeX entry."""
+
+
+def paper_page(a: Annotated, listing_pages: dict[str, str], related: Iterable[Annotated] = (),
+               citation: str | None = None) -> str:
+    """Return one paper's page: title, authors, the curator's note, abstract, links, related papers, citation."""
+    view = PaperView(a, listing_pages, tuple(related), citation if citation is not None else bibtex.entry(a))
+    return "".join(section(view) for section in SECTIONS)
+
+
+def _heading(view: PaperView) -> str:
+    title = plain(view.a.display_title)
+    out = front_matter(title) + f'<h1 class="sg-title">{escape.text(title)}</h1>\n\n'
+    note = view.a.note
+    if note and (note.rating or note.status):
+        out += curation(note, "p") + "\n\n"
+    return out
+
+
+def _authors(view: PaperView) -> str:
+    names = view.a.paper.facts.authors
+    if not names:
+        return ""
+    shown = ", ".join(escape.text(name) for name in names[:AUTHORS_SHOWN])
+    more = f" and {len(names) - AUTHORS_SHOWN} more" if len(names) > AUTHORS_SHOWN else ""
+    return f'<p class="sg-authors">{shown}{more}</p>\n\n'
+
+
+def _facts(view: PaperView) -> str:
+    a, p = view.a, view.a.paper
+    facts = [f"Published {p.published.display()}" if p.published else "Publication date not stated"]
+    if p.author_count is not None:
+        facts.append(_count(p.author_count, "author"))
+    if p.upvote_count is not None:
+        facts.append(_count(p.upvote_count, "upvote"))
+    if a.arxiv_id:
+        facts.append(f"arXiv {escape.text(a.arxiv_id)}{escape.text(p.facts.version or '')}")
+    if p.facts.categories:
+        facts.append(", ".join(escape.text(c) for c in p.facts.categories))
+    return f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n'
+
+
+def _topics(view: PaperView) -> str:
+    if not view.a.tags:
+        return ""
+    tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m)}\")" for m in view.a.tags)
+    return f"Topics: {tags}\n\n"
+
+
+def _why(match: TagMatch) -> str:
+    """Return a topic link's tooltip: the phrase that matched, or that the curator added it."""
+    if match.source is TagSource.CURATOR:
+        return "added by the curator's note"
+    return f"matched: {escape.text(match.phrase)}"
+
+
+def _note(view: PaperView) -> str:
+    """The curator's note: its added topics, then its Markdown as written (headings moved down)."""
+    note: Note | None = view.a.note
+    if not note or not (note.body.strip() or note.tags):
+        return ""
+    out = "## Curator's note\n\n"
+    if note.tags:
+        out += "Tags: " + " ".join(f"[{escape.text(tag.name)}](../topics/{tag.slug}.md)" for tag in note.tags) + "\n\n"
+    if note.body.strip():
+        out += embeddable(note.body) + "\n\n"
+    return out
+
+
+def _abstract(view: PaperView) -> str:
+    if not view.a.display_abstract:
+        return "## Abstract\n\n*The listing shows no abstract for this paper.*\n\n"
+    return f'## Abstract\n\n<p class="sg-abstract">{abstract_html(view.a.display_abstract)}</p>\n\n'
+
+
+def _ai_summary(view: PaperView) -> str:
+    facts = view.a.paper.facts
+    if not (facts.ai_summary or facts.ai_keywords):
+        return ""
+    out = "## AI summary\n\n"
+    if facts.ai_summary:
+        out += (f'<p class="sg-ai"><em>Machine-written by Hugging Face, not by the authors.</em> '
+                f"{escape.text(facts.ai_summary)}</p>\n\n")
+    if facts.ai_keywords:
+        out += (f'<p class="sg-ai">Keywords, chosen by a machine: '
+                f"{', '.join(escape.text(k) for k in facts.ai_keywords)}</p>\n\n")
+    return out
+
+
+def _links(view: PaperView) -> str:
+    out = list(_paper_links(view.a))
+    for kind in LinkKind:
+        links = [link for link in view.a.links if link.kind is kind]
+        if links:
+            out.append(f"**{kind.label}**\n\n")
+            out.extend(f"- {_anchor(link.url, link.url)}{_stars(link)}\n" for link in links)
+            out.append("\n")
+    return "## Links\n\n" + "".join(out) if out else ""
+
+
+def _paper_links(a: Annotated) -> Iterable[str]:
+    if not a.arxiv_id:
+        return
+    arxiv_id = a.arxiv_id
+    yield "**Paper**\n\n"
+    yield f"- {_anchor(f'https://arxiv.org/abs/{arxiv_id}', f'arXiv:{arxiv_id}')}\n"
+    yield f"- {_anchor(f'https://arxiv.org/pdf/{arxiv_id}', 'PDF')}\n"
+    yield f"- {_anchor(f'https://huggingface.co/papers/{arxiv_id}', 'Hugging Face paper page')}\n\n"
+
+
+def _anchor(url: str, text: str) -> str:
+    # Every URL here was validated (a clean http(s) URL, an arXiv id, a DOI); it is still escaped in both places.
+    return f'<a href="{escape.attr(url)}" rel="nofollow noopener">{escape.text(text)}</a>'
+
+
+def _stars(link: Link) -> str:
+    return f" <small>★ {link.stars:,}</small>" if link.stars is not None else ""
+
+
+def _details(view: PaperView) -> str:
+    facts = view.a.paper.facts
+    rows = []
+    if facts.comment:
+        rows.append(f"- Comment: {escape.text(facts.comment)}\n")
+    if facts.journal_ref:
+        rows.append(f"- Journal reference: {escape.text(facts.journal_ref)}\n")
+    if facts.doi:
+        doi = (_anchor("https://doi.org/" + quote(facts.doi, safe="/:;()._-"), facts.doi) if _DOI.match(facts.doi)
+               else escape.text(facts.doi))
+        rows.append(f"- DOI: {doi}\n")
+    if facts.organization:
+        rows.append(f"- Organization on Hugging Face: {escape.text(facts.organization)}\n")
+    return "## Details\n\n" + "".join(rows) + "\n" if rows else ""
+
+
+def _related(view: PaperView) -> str:
+    if not view.related:
+        return ""
+    return "## Related papers\n\n" + "".join(paper_item(r, "../") + "\n" for r in view.related) + "\n"
+
+
+def _cite(view: PaperView) -> str:
+    """The BibTeX entry in a code block with a copy button (Material's `.copy`)."""
+    lines = view.citation.rstrip("\n").split("\n")
+    # Each line is escaped for HTML; the leading spaces are written as they are (escape.text() drops them).
+    code = "\n".join(" " * (len(line) - len(line.lstrip(" "))) + escape.text(line) for line in lines)
+    return f'## Cite\n\n<pre class="copy sg-bibtex"><code>{code}</code></pre>\n\n'
+
+
+def _find(view: PaperView) -> str:
+    if view.a.arxiv_id:
+        return ""
+    query = quote_plus(plain(view.a.display_title))
+    return ("## Find this paper\n\n"
+            f"- [Search arXiv by title](https://arxiv.org/search/?query={query}&searchtype=title)\n"
+            f"- [Search Hugging Face papers](https://huggingface.co/papers?q={query})\n\n")
+
+
+def _seen_in(view: PaperView) -> str:
+    out = ["## Seen in\n\n"]
+    for s in view.a.paper.seen_in:
+        captured = s.captured.display() if s.captured else "capture date unknown"
+        votes = f", {_count(s.upvote_count, 'upvote')}" if s.upvote_count is not None else ""
+        where = f"line {s.line}" if s.source is SourceKind.PASTE else f"paper {s.line} of the API's list"
+        out.append(f"- [{escape.text(s.listing)}](../dates/{view.listing_pages[s.listing]}.md), "
+                   f"captured {captured}, {where}{votes}\n")
+    return "".join(out)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+SECTIONS: tuple[Callable[[PaperView], str], ...] = (
+    _heading, _authors, _facts, _topics, _note, _abstract, _ai_summary, _links, _details, _related, _cite, _find,
+    _seen_in,
+)
+"""A paper page's sections, in page order; each returns its Markdown, or "" when it has nothing to show."""
