@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,10 @@ class Report:
         return [p.path or "" for p in self.problems if p.skipped]
 
     def emit(self, stream: TextIO | None = None) -> None:
-        """Print every problem, one line each."""
+        """Print every problem, one line each (and, in GitHub Actions, as an annotation of the run)."""
         stream = stream or sys.stderr
+        annotate = os.environ.get("GITHUB_ACTIONS") == "true"
         for line in self.warnings:
             print(f"warning: {line}", file=stream)
+            if annotate:
+                print(f"::warning::{line}", file=stream)

@@ -42,6 +42,25 @@ def create_new(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def add_file(path: Path, data: bytes) -> None:
+    """Add a new file holding data, atomically; never replace one (raises FileExistsError if path exists).
+
+    The data is written beside path and linked into place in one step, so an interrupted run leaves either
+    the whole file or none, and a file that appeared meanwhile is never overwritten.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, PUBLIC)
+        os.link(tmp, path)  # fails when path exists, unlike a rename
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def prune(root: Path, keep: set[Path]) -> None:
     """Delete files under root (a tool-owned work folder) that are not in keep."""
     if not root.is_dir():

@@ -88,3 +88,25 @@ def test_the_suite_runs_before_anything_is_built_or_deployed(workflow):
     assert test_command in [step.get("run", "") for step in steps(test)]
     assert test["permissions"] == {"contents": "read"}
     assert workflow["jobs"]["build"]["needs"] == "test" and workflow["jobs"]["deploy"]["needs"] == "build"
+
+
+UPDATE = ROOT / ".github" / "workflows" / "update.yml"
+
+
+def test_the_update_workflow_fetches_builds_strictly_then_commits_and_deploys():
+    update = yaml.safe_load(UPDATE.read_text())
+    triggers = update.get("on", update.get(True))
+    assert set(triggers) == {"schedule", "workflow_dispatch"} and triggers["schedule"][0]["cron"]
+    assert update["permissions"] == {} and update["concurrency"]["group"] == "pages"
+    job = update["jobs"]["update"]
+    runs = [step.get("run", "") for step in steps(job)]
+    order = [next(n for n, run in enumerate(runs) if run.startswith(prefix)) for prefix in (
+        ".venv/bin/sitegen fetch\n".strip(), ".venv/bin/sitegen fetch --enrich", ".venv/bin/sitegen build --strict",
+        "git add archive/listings archive/metadata")]
+    assert order == sorted(order)  # fetch, enrich, strict build, and only then the commit
+    assert "git push" in runs[order[-1]] and job["permissions"]["contents"] == "write"
+    deploy = update["jobs"]["deploy"]
+    assert deploy["needs"] == "update" and deploy["permissions"] == {"contents": "read", "pages": "write",
+                                                                     "id-token": "write"}
+    lines = [line for line in UPDATE.read_text().splitlines() if re.match(r"^\s*(-\s*)?uses:", line)]
+    assert lines and all(PINNED.match(line) for line in lines)

@@ -1,0 +1,83 @@
+"""A fake of the APIs sitegen talks to, served for real on 127.0.0.1: scripted answers, recorded requests."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+    """Close the connection halfway through the body."""
+
+
+@dataclass
+class Request:
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    at: float
+
+
+class FakeApi:
+    """Routes a request to the first rule that matches it; a rule answers from its list, the last one repeating."""
+
+    def __init__(self) -> None:
+        self.rules: list[tuple[Callable[[str, dict[str, str]], bool], list[Answer]]] = []
+        self.requests: list[Request] = []
+        self.fallback = Answer(200, b"[]")
+
+    def on(self, match: Callable[[str, dict[str, str]], bool], *answers: Answer) -> None:
+        self.rules.append((match, list(answers)))
+
+    def answer(self, path: str, query: dict[str, str]) -> Answer:
+        for match, answers in self.rules:
+            if match(path, query):
+                return answers.pop(0) if len(answers) > 1 else answers[0]
+        return self.fallback
+
+
+@contextlib.contextmanager
+def serve(api: FakeApi) -> Iterator[str]:
+    """Serve api on a free loopback port; yield its base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            api.requests.append(Request(parts.path, query, dict(self.headers), time.monotonic()))
+            answer = api.answer(parts.path, query)
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            if answer.drop:
+                self.wfile.write(answer.body[: len(answer.body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            self.wfile.write(answer.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
