@@ -92,7 +92,7 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     result.epoch = build_epoch(stated, contents.listings)
     timer.lap("ingest")
 
-    annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
+    annotated = annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks)
     timer.lap("annotate")
 
     rendered = render_site(annotated, contents.listings, contents.taxonomy,

@@ -12,7 +12,7 @@ from sitegen import __version__
 from sitegen.errors import SitegenError
 
 # Sub-commands, in the order `sitegen --help` lists them: modules under sitegen/commands/.
-COMMANDS = ["build", "note", "fetch", "bundle", "synth", "bench"]
+COMMANDS = ["build", "note", "fetch", "check_links", "bundle", "synth", "bench"]
 
 
 class Command(Protocol):
@@ -41,7 +41,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         sub = module.register(subparsers)
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                          help="show a traceback when something fails")
-        modules[name] = module
+        modules[name.replace("_", "-")] = module  # check_links is `sitegen check-links`
     return parser, modules
 
 

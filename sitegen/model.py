@@ -222,6 +222,66 @@ _LINK_LABELS = {
 }
 
 
+class LinkStatus(enum.Enum):
+    """What a check found."""
+
+    LIVE = "live"
+    MOVED = "moved"
+    """It answered, at another address (a redirect, or a renamed repository)."""
+    DEAD = "dead"
+    """It answered with an error: HTTP 404, 410, 5xx …, or the repository is gone."""
+    UNREACHABLE = "unreachable"
+    """It did not answer in time, refused the connection, or refused to be checked (HTTP 401, 403, 429)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check of one link."""
+
+    date: datetime.date
+    status: LinkStatus
+    http: int | None = None
+    """The final HTTP status, when there was an answer."""
+    location: str | None = None
+    """Where it moved to."""
+    reason: str | None = None
+    """Why it was unreachable: timed out, connection refused, …"""
+    stars: int | None = None
+    archived: bool | None = None
+    empty: bool | None = None
+    """A repository with no commits (GitHub's size 0)."""
+    pushed: datetime.date | None = None
+    """A repository's last push."""
+
+    @property
+    def working(self) -> bool:
+        """Whether the link works: it answers; for a repository, one that is not empty."""
+        return self.status in (LinkStatus.LIVE, LinkStatus.MOVED) and not self.empty
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """A link's state for a page: its newest check, and since when that state has held."""
+
+    latest: Check
+    checks: tuple[Check, ...]
+    """Every check, oldest first."""
+    since: datetime.date
+    """The first of the newest checks that found this state."""
+
+    @classmethod
+    def of(cls, checks: tuple[Check, ...]) -> Health | None:
+        if not checks:
+            return None
+        latest = checks[-1]
+        since = latest.date
+        for check in reversed(checks):
+            if check.status is not latest.status:
+                break
+            since = check.date
+        return cls(latest, checks, since)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A cleaned http(s) link: found in an abstract, or stated by Hugging Face's API."""
@@ -230,6 +290,8 @@ class Link:
     kind: LinkKind
     stars: int | None = None
     """A repository's stars, when the API stated them."""
+    health: Health | None = None
+    """What `sitegen check-links` found, when it checked the link."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -305,6 +367,12 @@ class Annotated:
     def has_code(self) -> bool:
         """Whether the paper links to code (a repository on a code host)."""
         return any(link.kind is LinkKind.CODE for link in self.links)
+
+    @property
+    def has_working_code(self) -> bool:
+        """Whether a code link's newest check found it working: live (or moved) and not empty."""
+        return any(link.kind is LinkKind.CODE and link.health is not None and link.health.latest.working
+                   for link in self.links)
 
     def newest_first_key(self) -> tuple[int, int, int, int, int, int, str]:
         """Sort key putting the newest paper first: publication, then capture, then slug."""

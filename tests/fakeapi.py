@@ -47,6 +47,37 @@ class FakeApi:
 
 
 @contextlib.contextmanager
+def silent() -> Iterator[str]:
+    """A server that accepts connections and never answers; yield its base URL."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+@contextlib.contextmanager
 def serve(api: FakeApi) -> Iterator[str]:
     """Serve api on a free loopback port; yield its base URL."""
 
@@ -69,6 +100,17 @@ def serve(api: FakeApi) -> Iterator[str]:
                 self.close_connection = True
                 return
             self.wfile.write(answer.body)
+
+        def do_HEAD(self) -> None:
+            parts = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            api.requests.append(Request(parts.path, {**query, "method": "HEAD"}, dict(self.headers), time.monotonic()))
+            answer = api.answer(parts.path, {**query, "method": "HEAD"})
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
             pass

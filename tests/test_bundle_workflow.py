@@ -101,8 +101,9 @@ def test_the_update_workflow_fetches_builds_strictly_then_commits_and_deploys():
     job = update["jobs"]["update"]
     runs = [step.get("run", "") for step in steps(job)]
     order = [next(n for n, run in enumerate(runs) if run.startswith(prefix)) for prefix in (
-        ".venv/bin/sitegen fetch\n".strip(), ".venv/bin/sitegen fetch --enrich", ".venv/bin/sitegen build --strict",
-        "git add archive/listings archive/metadata")]
+        ".venv/bin/sitegen fetch\n".strip(), ".venv/bin/sitegen fetch --enrich",
+        ".venv/bin/sitegen check-links --older-than 7", ".venv/bin/sitegen build --strict",
+        "git add archive/listings archive/metadata archive/links.json")]
     assert order == sorted(order)  # fetch, enrich, strict build, and only then the commit
     assert "git push" in runs[order[-1]] and job["permissions"]["contents"] == "write"
     deploy = update["jobs"]["deploy"]

@@ -30,7 +30,7 @@ EDGE_LISTING = ("Mar 13\n\nPrototype __proto__ constructor hasOwnProperty\n\n"
 # The results answer what the form shows now (search.js names the search it answered in data-search).
 SETTLED = """() => {
   const value = id => document.getElementById(id);
-  const now = [value('sg-q').value, value('sg-topic').value, value('sg-year').value, value('sg-code').checked];
+  const now = [value('sg-q').value, value('sg-topic').value, value('sg-year').value, value('sg-code').value];
   return value('sg-results').dataset.search === JSON.stringify(now);
 }"""
 

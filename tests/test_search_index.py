@@ -188,7 +188,8 @@ def test_search_page_escapes_topic_names_and_offers_filters():
     assert options == {"": "Any topic", "evil": '<b onclick="x">Evil</b> & co', "pruning": "Pruning"}
     assert not soup.find("b")
     assert [o["value"] for o in soup.select("#sg-year option")] == ["", "2025", "2023"]
-    assert soup.find("input", id="sg-code")["name"] == "code"
+    code = soup.find("select", id="sg-code")
+    assert code["name"] == "code" and [o["value"] for o in code.find_all("option")] == ["", "1", "working"]
     assert soup.find("form")["action"] == "search.html" and soup.find("input", id="sg-q")["name"] == "q"
     assert "\n\n" not in page.split("---\n", 2)[2].strip()  # one raw HTML block
 

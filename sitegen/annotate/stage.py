@@ -11,20 +11,24 @@ from sitegen.annotate.latex import clean, plain
 from sitegen.annotate.links import arxiv_id, paper_links
 from sitegen.annotate.related import related as related_papers
 from sitegen.annotate.taxonomy import Taxonomy
-from sitegen.model import Annotated, Note, Paper, Tag, TagMatch, TagSource
+from sitegen.model import Annotated, Check, Health, Link, Note, Paper, Tag, TagMatch, TagSource
 
 
-def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy,
-             notes: Mapping[str, Note] | None = None) -> tuple[Annotated, ...]:
-    """Derive every paper's annotations, then each one's related papers; the papers are left as read."""
-    notes = notes or {}
-    annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug)) for paper in papers)
+def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, Note] | None = None,
+             checks: Mapping[str, tuple[Check, ...]] | None = None) -> tuple[Annotated, ...]:
+    """Derive every paper's annotations, then each one's related papers; the papers are left as read.
+
+    checks: what `sitegen check-links` recorded, by URL; each link carries its health.
+    """
+    notes, checks = notes or {}, checks or {}
+    annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug), checks) for paper in papers)
     similar = related_papers([(a.slug, a.display_title, a.display_abstract) for a in annotated])
     return tuple(replace(a, related=similar[a.slug]) for a in annotated)
 
 
-def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None) -> Annotated:
-    """Annotate one paper (a pure function of the paper, the taxonomy and its curator's note)."""
+def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None,
+                 checks: Mapping[str, tuple[Check, ...]] | None = None) -> Annotated:
+    """Annotate one paper (a pure function of the paper, the taxonomy, its curator's note and link checks)."""
     title, abstract = clean(paper.title), clean(paper.abstract)
     tags = taxonomy.tag(f"{plain(title)}\n{plain(abstract)}")
     return Annotated(
@@ -32,10 +36,16 @@ def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None) -> 
         display_title=title,
         display_abstract=abstract,
         tags=with_note_tags(tags, note, taxonomy) if note else tags,
-        links=paper_links(paper),
+        links=_checked(paper_links(paper), checks or {}),
         arxiv_id=paper.facts.arxiv_id or arxiv_id(paper.abstract),
         note=note,
     )
+
+
+def _checked(links: tuple[Link, ...], checks: Mapping[str, tuple[Check, ...]]) -> tuple[Link, ...]:
+    if not checks:
+        return links
+    return tuple(replace(link, health=Health.of(checks.get(link.url, ()))) for link in links)
 
 
 def with_note_tags(tags: tuple[TagMatch, ...], note: Note, taxonomy: Taxonomy) -> tuple[TagMatch, ...]:

@@ -7,7 +7,7 @@ read_archive() gathers everything the build needs before it annotates and render
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.annotate.taxonomy import Taxonomy, load_taxonomy
@@ -18,7 +18,8 @@ from sitegen.ingest.arxiv import read_arxiv
 from sitegen.ingest.hf import read_hf_records
 from sitegen.ingest.merge import merge
 from sitegen.ingest.readers import READERS, Source, reader_for
-from sitegen.model import FIRST_YEAR, LAST_YEAR, Listing, MetadataRecord, Note, Paper, PartialDate, SourceKind
+from sitegen.linkcheck.records import read_results
+from sitegen.model import FIRST_YEAR, LAST_YEAR, Check, Listing, MetadataRecord, Note, Paper, PartialDate, SourceKind
 from sitegen.notes import load_notes
 
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -42,6 +43,8 @@ class ArchiveContents:
     """The archive's taxonomy, or the built-in one."""
     notes: dict[str, Note]
     """Curators' notes by paper slug (notes on papers not in the archive included: they are reported)."""
+    link_checks: dict[str, tuple[Check, ...]] = field(default_factory=dict)
+    """What `sitegen check-links` recorded in links.json, by URL."""
 
 
 def read_archive(archive: Archive, report: Report) -> ArchiveContents:
@@ -52,7 +55,8 @@ def read_archive(archive: Archive, report: Report) -> ArchiveContents:
     return ArchiveContents(
         listings=tuple(listings), records=tuple(records), papers=merged.papers, entry_count=merged.entry_count,
         duplicate_count=merged.duplicate_count, taxonomy=load_taxonomy(archive, report),
-        notes=load_notes(archive, {paper.slug for paper in merged.papers}, report))
+        notes=load_notes(archive, {paper.slug for paper in merged.papers}, report),
+        link_checks=read_results(archive, report))
 
 
 def ingest(archive: Archive, report: Report) -> list[Listing]:

@@ -6,13 +6,15 @@ module checked it (clean https, a DOI, an arXiv id), and it is escaped as an att
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
 from sitegen.annotate.latex import plain
-from sitegen.model import Annotated, Link, LinkKind, Note, SourceKind, TagMatch, TagSource
+from sitegen.annotate.links import clean_url
+from sitegen.model import Annotated, Link, LinkKind, LinkStatus, Note, PartialDate, SourceKind, TagMatch, TagSource
 from sitegen.render import bibtex, escape
 from sitegen.render.note import embeddable
 from sitegen.render.pages import abstract_html, curation, front_matter, paper_item
@@ -126,7 +128,7 @@ def _links(view: PaperView) -> str:
         links = [link for link in view.a.links if link.kind is kind]
         if links:
             out.append(f"**{kind.label}**\n\n")
-            out.extend(f"- {_anchor(link.url, link.url)}{_stars(link)}\n" for link in links)
+            out.extend(f"- {_anchor(link.url, link.url)}{_stars(link)}{_state(link)}\n" for link in links)
             out.append("\n")
     return "## Links\n\n" + "".join(out) if out else ""
 
@@ -147,7 +149,34 @@ def _anchor(url: str, text: str) -> str:
 
 
 def _stars(link: Link) -> str:
-    return f" <small>★ {link.stars:,}</small>" if link.stars is not None else ""
+    stars = link.health.latest.stars if link.health and link.health.latest.stars is not None else link.stars
+    return f" <small>★ {stars:,}</small>" if stars is not None else ""
+
+
+def _state(link: Link) -> str:
+    """A checked link's state in words; a dead or unreachable one links its copy in the Web Archive."""
+    if link.health is None:
+        return ""
+    check, since = link.health.latest, _day(link.health.since)
+    words: list[str] = []
+    if check.status is LinkStatus.LIVE:
+        words.append("live")
+    elif check.status is LinkStatus.MOVED:
+        target = clean_url(check.location or "")
+        words.append(f"moved to {_anchor(target, target)}" if target else "moved")
+    else:
+        detail = f"HTTP {check.http}" if check.http else (check.reason or "no answer")
+        words.append(f"{check.status.value} ({escape.text(detail)}, since {since})")
+        words.append(_anchor(f"https://web.archive.org/web/{link.url}", "Web Archive copy"))
+    if check.archived:
+        words.append("archived")
+    if check.empty:
+        words.append("empty: no commits")
+    return f' <small class="sg-link-{check.status.value}">{" · ".join(words)} (checked {_day(check.date)})</small>'
+
+
+def _day(day: datetime.date) -> str:
+    return PartialDate(day.year, day.month, day.day).display()
 
 
 def _details(view: PaperView) -> str:

@@ -8,6 +8,7 @@ metadata, text as text (the page's font) rather than glyph outlines.
 
 from __future__ import annotations
 
+import datetime
 import html
 import io
 import re
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sitegen.model import MONTHS, Annotated, PartialDate, Tag
+from sitegen.model import MONTHS, Annotated, Check, LinkKind, PartialDate, Tag
 from sitegen.render import escape
 from sitegen.render.pages import front_matter
 
@@ -71,7 +72,7 @@ def stats_page(annotated: Sequence[Annotated]) -> str:
 def charts(annotated: Sequence[Annotated]) -> list[Chart]:
     """Return the page's charts, drawn."""
     return [per_month_published(annotated), per_month_captured(annotated), per_topic(annotated),
-            code_share(annotated), code_share_by_month(annotated)]
+            code_share(annotated), code_share_by_month(annotated), working_code(annotated)]
 
 
 def per_month_published(annotated: Sequence[Annotated]) -> Chart:
@@ -167,6 +168,48 @@ def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str
         cast(Any, ax.yaxis.get_major_locator()).set_params(integer=True)  # the stubs lack AutoLocator's params
         ax.set_ylabel("papers")
     return _draw(key, title, (WIDTH, 3.0), draw)
+
+
+def working_code(annotated: Sequence[Annotated]) -> Chart:
+    """Chart the share of papers with code links whose code worked, check by check (sitegen check-links)."""
+    title = "Papers with working code, over checks"
+    histories = [[link.health.checks for link in a.links if link.kind is LinkKind.CODE and link.health]
+                 for a in annotated if a.has_code]
+    dates = sorted({check.date for history in histories for checks in history for check in checks})
+    if not dates:
+        return Chart("chart-working", title, "No code link has been checked yet: run sitegen check-links.", "")
+    shares = [_working_share(histories, day) for day in dates]
+    working, checked = _working_share(histories, dates[-1], counts=True)
+    caption = (f"As of the newest check ({dates[-1].isoformat()}), {working} of {checked} checked papers with code "
+               f"links ({100 * working / checked if checked else 0:.0f}%) have working code (a live, non-empty "
+               f"repository); {len(histories) - checked} with code links have not been checked. One point per "
+               "check date.")
+
+    def draw(ax: Axes) -> None:
+        ax.plot(range(len(dates)), shares, color=BAR, marker="o", markersize=3, linewidth=1.2)
+        step = max(1, len(dates) // 8)
+        ticks = list(range(0, len(dates), step))
+        ax.set_xticks(ticks, [dates[i].isoformat() for i in ticks])
+        ax.set_xlim(-0.5, len(dates) - 0.5)
+        ax.set_ylim(0, 105)
+        ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+        ax.grid(axis="y")
+        ax.set_ylabel("with working code")
+    return Chart("chart-working", title, caption, _draw("chart-working", title, (WIDTH, 3.0), draw))
+
+
+def _working_share(histories: list[list[tuple[Check, ...]]], day: datetime.date, counts: bool = False) -> Any:
+    """Return the share (or working and checked counts) of papers whose code worked as of day's checks."""
+    checked = working = 0
+    for history in histories:
+        latest = [next((c for c in reversed(checks) if c.date <= day), None) for checks in history]
+        known = [c for c in latest if c is not None]
+        if known:
+            checked += 1
+            working += any(c.working for c in known)
+    if counts:
+        return working, checked
+    return 100 * working / checked if checked else 0.0
 
 
 def _months(counts: Counter[tuple[int, int]]) -> list[tuple[int, int]]:

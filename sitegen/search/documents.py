@@ -24,6 +24,7 @@ class SearchDoc:
     topics: tuple[int, ...]
     """Positions of the paper's topics in the topic list."""
     has_code: bool
+    """Whether the paper links to code."""
     """Whether the abstract links to code."""
     abstract: str
     """Plain abstract (untrusted text), for the index and the result snippet."""
@@ -33,6 +34,8 @@ class SearchDoc:
     """The curator's notes as plain text, for the index; empty when there are none."""
     authors: tuple[str, ...] = ()
     """Author names (untrusted text), for the index and the result."""
+    working_code: bool = False
+    """Whether a code link's newest check found it working (sitegen check-links)."""
 
 
 AUTHORS_INDEXED = 50
@@ -53,6 +56,7 @@ def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list
             year=published.year if published else None,
             topics=tuple(position[tag] for tag in tags),
             has_code=a.has_code,
+            working_code=a.has_working_code,
             abstract=plain(a.display_abstract),
             tags=" ".join(tag.name for tag in tags),
             notes=notes_to_text(a.note.body) if a.note else "",

@@ -32,7 +32,8 @@ def search_page(topics: tuple[Tag, ...], years: list[int]) -> str:
         '</select></label>',
         f'<label>Year <select name="year" id="sg-year"><option value="">Any year</option>{year_options}'
         '</select></label>',
-        '<label><input type="checkbox" name="code" value="1" id="sg-code"> Has code</label>',
+        '<label>Code <select name="code" id="sg-code"><option value="">Any</option>'
+        '<option value="1">Has code</option><option value="working">Working code</option></select></label>',
         '<button class="md-button" type="submit">Search</button>',
         '</div>',
         '</form>',

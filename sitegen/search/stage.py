@@ -83,7 +83,9 @@ def write_assets(files: Mapping[str, str], site: Path) -> None:
 def _docs_data(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> dict[str, object]:
     return {
         "fields": ["slug", "title", "date", "year", "topics", "code", "authors"],
-        "docs": [[d.slug, d.title, d.date, d.year, list(d.topics), int(d.has_code), _byline(d.authors)]
+        # code: 0 none, 1 a code link, 2 a code link whose newest check found it working.
+        "docs": [[d.slug, d.title, d.date, d.year, list(d.topics), 2 if d.working_code else int(d.has_code),
+                  _byline(d.authors)]
                  for d in docs],
         "shard": TEXT_SHARD,
         "topics": [[tag.slug, tag.name] for tag in topics],

@@ -202,6 +202,7 @@
   Engine.prototype.passes = function (doc, filters) {
     if (filters.topic && doc.topics.indexOf(this.topicNumber.get(filters.topic)) < 0) return false;
     if (filters.year && String(doc.year) !== filters.year) return false;
+    if (filters.code === "working") return doc.code === 2;  // a live, non-empty repository, as last checked
     return !(filters.code && !doc.code);
   };
 

@@ -3,7 +3,7 @@
  * queries the index; this script draws what it finds from DOM text nodes: archive text never goes through
  * innerHTML.
  *
- * The page's URL holds the search (?q=…&topic=…&year=…&code=1), so every search is a link.
+ * The page's URL holds the search (?q=…&topic=…&year=…&code=1 or code=working), so every search is a link.
  */
 (function () {
   "use strict";
@@ -53,7 +53,7 @@
   }
 
   function filters() {
-    return { topic: topic.value, year: year.value, code: code.checked };
+    return { topic: topic.value, year: year.value, code: code.value };
   }
 
   /* Show a status line; `data-search` on the results then names the search they answer (for tests). */
@@ -201,7 +201,7 @@
       if (text) params.set("q", text);
       if (chosen.topic) params.set("topic", chosen.topic);
       if (chosen.year) params.set("year", chosen.year);
-      if (chosen.code) params.set("code", "1");
+      if (chosen.code) params.set("code", chosen.code);
       var query = params.toString(), url = location.pathname + (query ? "?" + query : "") + location.hash;
       if (url === location.pathname + location.search + location.hash) return;
       try {
@@ -259,6 +259,6 @@
   input.value = params.get("q") || "";
   setSelect(topic, params.get("topic"));
   setSelect(year, params.get("year"));
-  code.checked = params.get("code") === "1";
+  setSelect(code, params.get("code"));
   if (input.value || params.has("topic") || params.has("year") || params.has("code")) run();
 })();
