@@ -66,39 +66,32 @@ def _variant_config(base: Path, out: Path, site_dir: Path, **changes: Any) -> Pa
 
 
 def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Path("archive"),
-        browser: bool = True) -> dict[str, Any]:
+        browser: bool = True, jobs: int | None = None) -> dict[str, Any]:
     """Run the whole benchmark for an archive of `papers` papers; return the measures."""
     work = work or Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{papers}-"))
     work.mkdir(parents=True, exist_ok=True)
-    archive, site, timings = work / "archive", work / "site", work / "timings.json"
+    archive, site = work / "archive", work / "site"
     if not (archive / "listings").exists():
         synthesise(source, papers, archive, seed)
-    python = sys.executable
-    build = [python, "-m", "sitegen", "build", "--archive", str(archive), "--site-dir", str(site),
-             "--config", str(Path("mkdocs.yml").resolve()), "--timings", str(timings)]
-
-    first = run_timed(build, work)
-    stages = json.loads(timings.read_text())
+    jobs = jobs or _cores()
+    first, stages = _build(archive, site, work / "timings.json", jobs)
     generated = work / ".sitegen" / "mkdocs.yml"
 
     # The floor: bare MkDocs on the very same pages, theme and nav (the search index is not in the docs), without
-    # sitegen's hooks (their cost is sitegen's).
+    # sitegen's hooks (their cost is sitegen's), in one process as `mkdocs build` runs.
     baseline_cfg = _variant_config(generated, work / "baseline.yml", work / "baseline-site", hooks=[])
-    baseline = run_timed([python, "-m", "mkdocs", "build", "-q", "-f", str(baseline_cfg)], work)
-    rebuild = run_timed(build, work)
-
-    # Material's own search on the same pages, with Material's own header (not sitegen's overrides).
-    config = yaml.safe_load(generated.read_text(encoding="utf-8"))
-    theme = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
-    material_cfg = _variant_config(generated, work / "material.yml", work / "material-site", theme=theme,
-                                   plugins=["search"], extra_css=[], hooks=[])
-    run_timed([python, "-m", "mkdocs", "build", "-q", "-f", str(material_cfg)], work)
+    baseline = run_timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(baseline_cfg)], work)
+    # The same build in one MkDocs process, in a folder of its own (no cache shared with the first build).
+    one, stages_one = _build(archive, work / "jobs1" / "site", work / "jobs1" / "timings.json", 1)
+    rebuild, _ = _build(archive, site, work / "timings-rebuild.json", jobs)
+    _material_site(generated, work)
 
     pages = sorted((site / "papers").glob("*.html"))
     result: dict[str, Any] = {
-        "papers": papers,
+        "papers": papers, "jobs": jobs, "cores": _cores(),
         "total_s": first.seconds,
         "mkdocs_baseline_s": baseline.seconds,
+        "total_jobs1_s": one.seconds,
         "rebuild_s": rebuild.seconds,
         "peak_rss_mb": max(first.peak_rss_mb, rebuild.peak_rss_mb),
         "site_bytes": _tree_bytes(site),
@@ -106,6 +99,7 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
         "search_bytes_gz": _gz(first_search_files(site)) + _gz(_first_text_files(site)),
         "material_search_bytes_gz": _gz([work / "material-site" / "search" / "search_index.json"]),
         "stages_s": stages,
+        "stages_jobs1_s": stages_one,
     }
     if browser:
         result["first_result_s"] = first_result_seconds(site, "search.html?q=" + QUERY, ".sg-result")
@@ -113,6 +107,34 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
             work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")
     result["ratios"] = _ratios(result)
     return result
+
+
+def _cores() -> int:
+    from sitegen.commands.build import cores
+
+    return cores()
+
+
+def _build(archive: Path, site: Path, timings: Path, jobs: int) -> tuple[Timed, dict[str, float]]:
+    """Run `sitegen build` in a child process; return its time and its stages' seconds."""
+    timed = run_timed([sys.executable, "-m", "sitegen", "build", "--archive", str(archive), "--site-dir", str(site),
+                       "--config", str(Path("mkdocs.yml").resolve()), "--timings", str(timings), "--jobs",
+                       str(jobs)], site.parent if site.parent.exists() else _made(site.parent))
+    return timed, json.loads(timings.read_text())
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _material_site(generated: Path, work: Path) -> None:
+    """Build the same pages with Material's own search and header, for the search comparison."""
+    config = yaml.safe_load(generated.read_text(encoding="utf-8"))
+    theme = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+    material_cfg = _variant_config(generated, work / "material.yml", work / "material-site", theme=theme,
+                                   plugins=["search"], extra_css=[], hooks=[])
+    run_timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(material_cfg)], work)
 
 
 def _first_text_files(site: Path) -> list[Path]:
@@ -136,6 +158,8 @@ def first_result_seconds(site: Path, path: str, selector: str) -> float:
 def _ratios(r: dict[str, Any]) -> dict[str, float]:
     ratios = {
         "total_over_baseline": r["total_s"] / r["mkdocs_baseline_s"],
+        "jobs1_over_baseline": r["total_jobs1_s"] / r["mkdocs_baseline_s"],
+        "jobs1_over_total": r["total_jobs1_s"] / r["total_s"],
         "rebuild_over_total": r["rebuild_s"] / r["total_s"],
         "search_bytes_over_material": r["search_bytes_gz"] / r["material_search_bytes_gz"],
     }
@@ -148,6 +172,7 @@ def table(result: dict[str, Any]) -> str:
     """Return the measures as an aligned two-column table."""
     rows = [(k, v) for k, v in result.items() if not isinstance(v, dict)]
     rows += [(f"stage {k}", v) for k, v in result["stages_s"].items()]
+    rows += [(f"stage {k} (jobs 1)", v) for k, v in result["stages_jobs1_s"].items()]
     rows += [(k, v) for k, v in result["ratios"].items()]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)

@@ -6,6 +6,7 @@ written; the site is built beside the target and swapped in only when it succeed
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +18,16 @@ from sitegen.config import site_options
 from sitegen.errors import BuildError, Report
 from sitegen.ingest.stage import read_archive
 from sitegen.layout import Layout, Protected, check_outputs
-from sitegen.parallel import beside
+from sitegen.model import Tag
+from sitegen.parallel import Beside, beside
 from sitegen.publish import stage as publish
 from sitegen.publish.mkdocs_site import load_project
-from sitegen.render.site import render_site
-from sitegen.search.documents import documents
+from sitegen.publish.shares import shares
+from sitegen.render.context import site_context
+from sitegen.render.site import render
+from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
-from sitegen.search.stage import page_for, search_index
+from sitegen.search.stage import SearchFiles, page_for, search_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,10 @@ class BuildOptions:
     """Fail when anything was skipped or MkDocs warned."""
     force: bool = False
     """Replace a site folder that holds files sitegen did not make (never a protected one)."""
+    jobs: int = 1
+    """MkDocs processes rendering the site at once (each a share of the paper pages)."""
+    shard: tuple[int, int] | None = None
+    """(K, N): build part K (1-based) of N for `sitegen merge`, instead of the whole site."""
 
 
 @dataclass
@@ -75,6 +83,12 @@ class _Timer:
         self.last = now
 
 
+def _indexing(needed: bool, docs: list[SearchDoc], topics: tuple[Tag, ...],
+              work: Path) -> contextlib.AbstractContextManager[Beside[SearchFiles] | None]:
+    """Build the search index on the second core, when this build writes it."""
+    return beside(search_index, docs, topics, work / "cache") if needed else contextlib.nullcontext()
+
+
 def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     """Build the site from the archive; raise SitegenError when nothing usable is left.
 
@@ -95,22 +109,26 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     annotated = annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks)
     timer.lap("annotate")
 
-    rendered = render_site(annotated, contents.listings, contents.taxonomy,
-                           site_options(project.config, project.config_file, report), contents.duplicate_count)
-    docs = documents(annotated, rendered.topics)
-    pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
-    timer.lap("render")
-
+    site = site_context(annotated, contents.listings, contents.taxonomy,
+                        site_options(project.config, project.config_file, report), contents.duplicate_count)
+    docs = documents(annotated, site.topics)
     if options.strict and report.skipped:
         raise BuildError(f"{len(report.skipped)} file(s) were skipped and --strict is set",
                          hint="fix or remove: " + ", ".join(report.skipped))
 
-    # The search index is static files MkDocs need not see: the second core builds it while MkDocs runs.
-    with publish.staging(layout), beside(search_index, docs, rendered.topics, layout.work / "cache") as index:
-        staged = publish.stage(project, pages, rendered.nav, layout, options.strict, result.epoch, report)
-        publish.complete(staged, index.result())
+    # The search index is static files MkDocs need not see: the second core builds it while the pages are
+    # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
+    shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
+    renders = shares(options.jobs, shard, shards)
+    with publish.staging(layout), _indexing(renders[0].first, docs, site.topics, layout.work) as index:
+        rendered = render(site)
+        pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
+        timer.lap("render")
+        staged = publish.stage(project, pages, rendered.nav, layout, options.strict, result.epoch, report, renders,
+                               part=options.shard)
+        publish.complete(staged, index.result() if index else None)
     timer.lap("mkdocs")
-    result.seconds["index"] = index.seconds
+    result.seconds["index"] = index.seconds if index else 0.0
 
     result.paper_count, result.entry_count = len(annotated), contents.entry_count
     result.duplicate_count, result.listing_count = contents.duplicate_count, len(contents.listings)

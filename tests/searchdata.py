@@ -36,3 +36,46 @@ def decode(compact: dict[str, Any]) -> dict[str, Any]:
     return {"version": compact["version"], "fields": fields, "fieldVectors": field_vectors,
             "invertedIndex": [[term, postings[n]] for n, term in enumerate(terms)],
             "pipeline": compact["pipeline"]}
+
+
+def lunr_py_index(docs):
+    """Index docs with lunr.py's own Builder: the reference the compact index is checked against."""
+    from lunr.builder import Builder
+    from lunr.stemmer import stemmer
+    from lunr.stop_word_filter import stop_word_filter
+
+    from sitegen.search.lunr_index import FIELDS, _field_texts
+    from sitegen.search.text import index_text
+
+    builder = Builder()
+    builder.pipeline.add(stop_word_filter, stemmer)
+    builder.search_pipeline.add(stemmer)
+    builder.ref("ref")
+    for field in FIELDS:
+        builder.field(field.name, boost=field.boost)
+    for ref, doc in enumerate(docs):
+        texts = _field_texts(doc)
+        builder.add({"ref": str(ref), **{f.name: index_text(texts[f.name]) for f in FIELDS}})
+    return builder.build()
+
+
+def lunr_py_compact(docs) -> dict[str, Any]:
+    """Return lunr.py's index of docs in the compact encoding: what compact_index() must equal."""
+    from sitegen.search.lunr_index import FIELDS, FORMAT, WEIGHT_SCALE, utf16_key
+
+    serialized = lunr_py_index(docs).serialize()
+    old_numbers = {term: posting["_index"] for term, posting in serialized["invertedIndex"]}
+    terms = sorted(old_numbers, key=utf16_key)
+    number = {old_numbers[term]: n for n, term in enumerate(terms)}
+    vectors = {f.name: [[] for _ in docs] for f in FIELDS}
+    for field_ref, elements in serialized["fieldVectors"]:
+        field, ref = field_ref.split("/", 1)
+        pairs = sorted((number[elements[i]], elements[i + 1]) for i in range(0, len(elements), 2))
+        flat, previous = [], 0
+        for term_number, weight in pairs:
+            flat += [term_number - previous, round(weight * WEIGHT_SCALE)]
+            previous = term_number
+        vectors[field][int(ref)] = flat
+    return {"format": FORMAT, "version": serialized["version"], "pipeline": serialized["pipeline"],
+            "fields": [f.name for f in FIELDS], "scale": WEIGHT_SCALE, "terms": terms,
+            "vectors": [vectors[f.name] for f in FIELDS]}

@@ -7,10 +7,10 @@ import re
 import pytest
 from browser import chromium, serve
 from conftest import LISTINGS, ROOT, make_archive
+from searchdata import lunr_py_index
 from test_search_index import bundled_papers
 
 from sitegen.search.documents import documents
-from sitegen.search.lunr_index import build_lunr
 from sitegen.search.stage import first_search_files
 from sitegen.search.text import index_text
 
@@ -287,7 +287,7 @@ def test_browser_cuts_and_stems_words_like_the_index(page, root):
 
 def test_browser_finds_what_lunr_py_finds(page, root):
     docs = documents(*bundled_papers()[:2])
-    index = build_lunr(docs)
+    index = lunr_py_index(docs)
     for query in ("quantization", "diffusion", "agents", "benchmark", "curator"):
         found = search(page, root + "search.html?q=" + query + "+")
         while page.locator(".sg-search__more:visible").count():

@@ -13,8 +13,10 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 from conftest import BUNDLED, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lunr.index import Index
-from searchdata import decode, read_data_script
+from searchdata import decode, lunr_py_compact, lunr_py_index, read_data_script
 
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
@@ -25,7 +27,7 @@ from sitegen.model import Note, Tag
 from sitegen.render.site import render_site
 from sitegen.search import scripts
 from sitegen.search.documents import SearchDoc, documents
-from sitegen.search.lunr_index import build_lunr, encode, utf16_key
+from sitegen.search.lunr_index import compact_index, utf16_key
 from sitegen.search.page import search_page
 from sitegen.search.stage import first_search_files, search_index, text_files
 from sitegen.search.text import index_text, notes_to_text
@@ -91,11 +93,26 @@ def test_notes_to_text_keeps_what_a_reader_sees():
     assert notes_to_text("") == ""
 
 
+def test_the_compact_index_is_lunr_pys_exactly(bundled):
+    """compact_index() computes what lunr.py's Builder computes, without it: the very same terms and weights."""
+    annotated, topics, _ = bundled
+    docs = documents(annotated, topics)
+    assert compact_index(docs) == lunr_py_compact(docs)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.text(max_size=40), st.text(max_size=200), st.text(max_size=30)), min_size=1, max_size=8))
+def test_the_compact_index_is_lunr_pys_for_any_text(rows):
+    docs = [SearchDoc(slug=f"p{n}", title=t, date="undated", year=None, topics=(), has_code=False, abstract=a,
+                      tags="", notes=notes, authors=(notes,)) for n, (t, a, notes) in enumerate(rows)]
+    assert compact_index(docs) == lunr_py_compact(docs)
+
+
 def test_compact_index_finds_what_lunr_py_finds(bundled):
     annotated, topics, notes = bundled
     docs = documents(annotated, topics)
-    original = build_lunr(docs)
-    loaded = Index.load(decode(encode(original, len(docs))))
+    original = lunr_py_index(docs)
+    loaded = Index.load(decode(compact_index(docs)))
     for query in ("pruning", "quantization", "large language model", "diffusion", "long context", "curator"):
         expected, got = original.search(query), loaded.search(query)
         assert {r["ref"] for r in got} == {r["ref"] for r in expected}, query
@@ -104,21 +121,21 @@ def test_compact_index_finds_what_lunr_py_finds(bundled):
 
 def test_titles_weigh_more_than_abstracts():
     docs = [doc(0, "A survey", abstract="We study pruning at length."), doc(1, "Pruning networks", abstract="A study.")]
-    results = build_lunr(docs).search("pruning")
+    results = Index.load(decode(compact_index(docs))).search("pruning")
     assert [r["ref"] for r in results] == ["1", "0"]
 
 
 def test_terms_are_in_javascript_order():
     # U+FF41 (fullwidth a) sorts before U+1D400 (bold A) by code point, after it in UTF-16 as lunr.js needs.
     docs = [doc(0, "\uff41bc \U0001d400bc zebra apple")]
-    compact = encode(build_lunr(docs), 1)
+    compact = compact_index(docs)
     assert compact["terms"] == sorted(compact["terms"], key=utf16_key)
     assert compact["terms"].index("\U0001d400bc") < compact["terms"].index("\uff41bc")
 
 
 def test_weights_are_rounded_integers_and_refs_are_positions():
     docs = [doc(0, "Pruning language models"), doc(1, "Quantization", abstract="Post-training quantization.")]
-    compact = encode(build_lunr(docs), 2)
+    compact = compact_index(docs)
     title = compact["vectors"][compact["fields"].index("title")]
     assert len(title) == 2 and all(isinstance(n, int) for flat in title for n in flat)
     assert compact["scale"] == 10 and compact["version"] == "2.3.9" and compact["pipeline"] == ["stemmer"]

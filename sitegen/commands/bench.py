@@ -24,6 +24,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
                              "archive there is reused")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
     parser.add_argument("--no-browser", action="store_true", help="skip the two search timings in Chromium")
+    parser.add_argument("--jobs", type=int, metavar="N", help="MkDocs processes of the measured build (default: the "
+                        "cores available); it is also measured with one")
     return parser
 
 
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_browser:
         _require_browser()
 
-    result = bench(args.papers, work=args.work, seed=args.seed, browser=not args.no_browser)
+    result = bench(args.papers, work=args.work, seed=args.seed, browser=not args.no_browser, jobs=args.jobs)
     print(table(result))
     if args.json:
         fs.write_text(args.json, json.dumps(result, sort_keys=True, indent=1) + "\n")

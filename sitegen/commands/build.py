@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,30 @@ def add_archive_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--force", action="store_true",
                          help="replace a --site-dir that holds files sitegen did not make (never the project, "
                               "docs or archive folder, your home folder or a folder holding them)")
+    command.add_argument("--jobs", type=_jobs, default=cores(), metavar="N",
+                         help=f"MkDocs processes rendering the site at once (default: the cores available, "
+                              f"{cores()} here)")
+
+
+def cores() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit()) or not 1 <= int(k) <= int(n) <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a shard like 2/4 (part K of N, 1 <= K <= N)")
+    return int(k), int(n)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -36,6 +61,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
                     "A file that is not a listing is reported and skipped; the exit status is non-zero "
                     "when nothing usable is left.")
     add_archive_options(parser)
+    parser.add_argument("--shard", type=_shard, metavar="K/N",
+                        help="build part K of N into --site-dir, for `sitegen merge` (a CI matrix job each)")
     parser.add_argument("--timings", type=Path, metavar="FILE",
                         help="write each stage's seconds to FILE as JSON (used by `sitegen bench`)")
     return parser
@@ -49,10 +76,12 @@ def build_and_report(args: argparse.Namespace) -> BuildResult:
     report = Report()
     try:
         result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
-                                    strict=args.strict, force=args.force), report)
+                                    strict=args.strict, force=args.force, jobs=args.jobs,
+                                    shard=getattr(args, "shard", None)), report)
     finally:
         report.emit()
-    print(f"Built {args.site_dir}/: {result.summary()}")
+    part = f" (part {args.shard[0]} of {args.shard[1]})" if getattr(args, "shard", None) else ""
+    print(f"Built {args.site_dir}/{part}: {result.summary()}")
     return result
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from sitegen import fs
 from sitegen.errors import BuildError, ConfigError, Report
+from sitegen.publish.shares import Share, rendering
 from sitegen.yamlfile import load_yaml
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -105,7 +106,7 @@ def write_docs(project: Project, pages: dict[str, str], docs: Path, report: Repo
     for rel, text in pages.items():
         target = docs / rel
         keep.add(target)
-        fs.write_text(target, text)
+        fs.write_work_file(target, text)
     fs.prune(docs, keep)
 
 
@@ -185,8 +186,9 @@ _DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
-               epoch: int | None = None, dirty: bool = False) -> list[str]:
-    """Build the site with MkDocs in this process; return its warnings. Strict: warnings fail the build.
+               epoch: int | None = None, dirty: bool = False, share: Share | None = None) -> list[str]:
+    """Build the site (or a share of it) with MkDocs in this process; return its warnings. Strict: warnings
+    fail the build.
 
     epoch, when given, is the build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place
     of today's: MkDocs reads it only from the SOURCE_DATE_EPOCH environment variable.
@@ -204,7 +206,7 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
     try:
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(config_file=str(config_path), strict=strict, **overrides)
-        with _source_date_epoch(epoch):
+        with _source_date_epoch(epoch), rendering(share):
             build(config, dirty=dirty)
     except (Abort, ConfigurationError) as exc:
         details = "; ".join(collect.messages[:5])

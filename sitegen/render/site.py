@@ -46,7 +46,11 @@ class RenderedSite:
 def render_site(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
                 options: SiteOptions, duplicate_count: int = 0) -> RenderedSite:
     """Return every generated page, and the feeds and .bib files that go with them."""
-    site = site_context(annotated, tuple(listings), taxonomy, options, duplicate_count)
+    return render(site_context(annotated, tuple(listings), taxonomy, options, duplicate_count))
+
+
+def render(site: SiteContext) -> RenderedSite:
+    """Return every page family's pages and files, in FAMILIES order."""
     pages: dict[str, str] = {}
     files: dict[str, str] = {}
     for _, family in FAMILIES:

@@ -22,7 +22,7 @@ from pathlib import Path
 from sitegen import __version__, fs
 from sitegen.model import Tag
 from sitegen.search.documents import SearchDoc
-from sitegen.search.lunr_index import build_lunr, encode
+from sitegen.search.lunr_index import compact_index
 from sitegen.search.page import search_page
 from sitegen.search.scripts import SCRIPT_FORMAT, data_script, lunr_js
 
@@ -58,7 +58,7 @@ def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | N
         stored = json.loads(cached.read_text(encoding="utf-8"))
         if stored.get("key") == key:
             return SearchFiles(files=stored["files"])
-    compact = encode(build_lunr(docs), len(docs))
+    compact = compact_index(docs)
     files = {
         f"{ASSETS}/lunr.js": lunr,
         f"{ASSETS}/index.js": data_script("index", compact),

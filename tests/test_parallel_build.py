@@ -1,0 +1,148 @@
+"""Parallel and sharded builds: `--jobs N`, `--shard K/N` and `sitegen merge` give the one-process site, byte for
+byte; a failed or foreign part fails the merge and leaves the previous site."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED, ROOT, make_archive
+
+from sitegen.build import BuildOptions, build
+from sitegen.cli import main
+from sitegen.publish.shares import Share, shares
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build_cli(archive: Path, site: Path, *args: str) -> int:
+    return main(["build", "--archive", str(archive), "--site-dir", str(site), "--config", str(ROOT / "mkdocs.yml"),
+                 *args])
+
+
+@pytest.mark.parametrize("shards, jobs", [(1, 1), (1, 2), (1, 3), (3, 1), (4, 2)])
+def test_every_page_belongs_to_exactly_one_share(shards, jobs):
+    every = [s for shard in range(shards) for s in shares(jobs, shard, shards)]
+    assert len(every) == shards * jobs and sum(s.first for s in every) == 1
+    for name in [f"papers/paper-{n}.md" for n in range(300)] + ["index.md", "topics/x.md", "search.md"]:
+        owners = [s for s in every if s.takes(name)]
+        assert len(owners) == 1, name
+        if not name.startswith("papers/"):
+            assert owners[0].first
+    counts = [sum(s.takes(f"papers/paper-{n}.md") for n in range(3000)) for s in every]
+    assert min(counts) > 0.8 * 3000 / len(every)  # the hash spreads the pages evenly
+
+
+def test_a_shards_pages_do_not_depend_on_the_number_of_jobs():
+    for n in range(200):
+        name = f"papers/p-{n}.md"
+        assert {s.shard for s in shares(1, 0, 3) + shares(1, 1, 3) + shares(1, 2, 3) if s.takes(name)} == \
+            {s.shard for k in range(3) for s in shares(4, k, 3) if s.takes(name)}
+
+
+def test_jobs_give_the_one_process_site_byte_for_byte(bundled_site, tmp_path):
+    site, result, _ = bundled_site  # built with one MkDocs process
+    two = build(BuildOptions(archive=BUNDLED, site_dir=tmp_path / "two", config_file=ROOT / "mkdocs.yml",
+                             strict=True, jobs=2))
+    three = build(BuildOptions(archive=BUNDLED, site_dir=tmp_path / "three", config_file=ROOT / "mkdocs.yml",
+                               strict=True, jobs=3))
+    assert tree(tmp_path / "two") == tree(site) == tree(tmp_path / "three")
+    assert two.paper_count == three.paper_count == result.paper_count == 207
+
+
+def test_a_sharded_build_merges_into_the_one_machine_site(bundled_site, tmp_path, capsys):
+    site, _, _ = bundled_site
+    for k, jobs in ((1, "2"), (2, "1"), (3, "2")):
+        assert build_cli(BUNDLED, tmp_path / f"part{k}", "--shard", f"{k}/3", "--jobs", jobs, "--strict") == 0
+    assert "(part 3 of 3)" in capsys.readouterr().out
+    paper_counts = [len(list((tmp_path / f"part{k}" / "papers").glob("*.html"))) for k in (1, 2, 3)]
+    assert sum(paper_counts) == 207 and min(paper_counts) > 40
+    assert not (tmp_path / "part2" / "index.html").exists()  # the site-wide pages are shard 1's
+    parts = [str(tmp_path / f"part{k}") for k in (3, 1, 2)]  # in any order
+    assert main(["merge", *parts, "--site-dir", str(tmp_path / "merged")]) == 0
+    assert tree(tmp_path / "merged") == tree(site)
+
+
+@pytest.fixture
+def three_parts(tmp_path):
+    archive = tmp_path / "archive"
+    shutil.copytree(BUNDLED, archive)
+    for k in (1, 2, 3):
+        assert build_cli(archive, tmp_path / f"part{k}", "--shard", f"{k}/3") == 0
+    assert main(["merge", *(str(tmp_path / f"part{k}") for k in (1, 2, 3)), "--site-dir", str(tmp_path / "site")]) == 0
+    return archive, tree(tmp_path / "site")
+
+
+def merge(tmp_path: Path, *names: str) -> int:
+    return main(["merge", *(str(tmp_path / n) for n in names), "--site-dir", str(tmp_path / "site")])
+
+
+def test_a_missing_shard_fails_the_merge_and_keeps_the_site(three_parts, tmp_path, capsys):
+    _, before = three_parts
+    shutil.rmtree(tmp_path / "part2")  # its job failed: no part
+    assert merge(tmp_path, "part1", "part3") == 1
+    assert capsys.readouterr().err.strip().endswith(
+        "error: shard 2 of 3 is missing (a shard that failed leaves no part) (build every shard, then merge them all)")
+    (tmp_path / "part2").mkdir()
+    assert merge(tmp_path, "part1", "part2", "part3") == 1
+    assert "part2: is not a part of a sharded build (no .sitegen-part.json), or its shard failed" in \
+        capsys.readouterr().err
+    assert tree(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name in (".site.building", ".site.old")) == []
+
+
+def test_parts_of_different_archives_fail_the_merge(three_parts, tmp_path, capsys):
+    archive, before = three_parts
+    listing = sorted((archive / "listings").glob("*.txt"))[0]
+    listing.write_text(listing.read_text() + "\n\nA Late Paper\n\n" + "We study late things at length. " * 10 + "\n")
+    assert build_cli(archive, tmp_path / "part2", "--shard", "2/3") == 0
+    assert merge(tmp_path, "part1", "part2", "part3") == 1
+    assert "error: the parts were built from different archives or configs:" in capsys.readouterr().err
+    assert tree(tmp_path / "site") == before
+
+
+def test_parts_of_a_different_shard_count_and_doubled_shards_fail(three_parts, tmp_path, capsys):
+    archive, before = three_parts
+    assert build_cli(archive, tmp_path / "other", "--shard", "1/2") == 0
+    assert merge(tmp_path, "other", "part2", "part3") == 1
+    assert "the parts come from builds of different numbers of shards" in capsys.readouterr().err
+    assert merge(tmp_path, "part1", "part1", "part2") == 1
+    assert "shard 3 of 3 is missing" in capsys.readouterr().err
+    assert tree(tmp_path / "site") == before
+
+
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "a/b", "3"])
+def test_a_bad_shard_is_one_clear_error(tmp_path, capsys, spec):
+    with pytest.raises(SystemExit):
+        build_cli(BUNDLED, tmp_path / "part", "--shard", spec)
+    assert "is not a shard like 2/4 (part K of N, 1 <= K <= N)" in capsys.readouterr().err
+
+
+def test_merge_never_replaces_a_folder_it_did_not_make(three_parts, tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("mine")
+    assert main(["merge", *(str(tmp_path / f"part{k}") for k in (1, 2, 3)), "--site-dir", str(mine)]) == 1
+    assert "holds 1 entry sitegen did not make (thesis.tex)" in capsys.readouterr().err
+    assert (mine / "thesis.tex").read_text() == "mine"
+
+
+def test_a_warning_in_another_process_fails_a_strict_build_and_keeps_the_site(tmp_path, capsys):
+    titles = [f"Paper Number {n}" for n in range(12)]
+    text = "Dec 16\n\n" + "\n\n".join(f"{t}\n\n{'We study things in depth. ' * 8}" for t in titles) + "\n"
+    archive = make_archive(tmp_path / "archive", [("2025-12-16-day.txt", text.encode())])
+    assert build_cli(archive, tmp_path / "site", "--jobs", "2", "--strict") == 0
+    before = tree(tmp_path / "site")
+    other = next(t for t in titles if not Share(0, 1, 0, 2).takes(f"papers/{t.lower().replace(' ', '-')}.md"))
+    slug = other.lower().replace(" ", "-")
+    (archive / "notes").mkdir()
+    (archive / "notes" / f"{slug}.md").write_text("See [the missing page](missing.md).\n")
+    assert build_cli(archive, tmp_path / "site", "--jobs", "2", "--strict") == 1
+    err = capsys.readouterr().err
+    assert "MkDocs failed: Aborted with 1 warnings in strict mode!" in err and "missing.md" in err
+    assert tree(tmp_path / "site") == before
