@@ -75,7 +75,9 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
         synthesise(source, papers, archive, seed)
     jobs = jobs or _cores()
     first, stages = _build(archive, site, work / "timings.json", jobs)
-    generated = work / ".sitegen" / "mkdocs.yml"
+    # The same pages written out for bare MkDocs (a build feeds them to MkDocs from memory), untimed.
+    _build(archive, work / "docs" / "site", work / "docs" / "timings.json", jobs, "--keep-docs")
+    generated = work / "docs" / ".sitegen" / "mkdocs.yml"
 
     # The floor: bare MkDocs on the very same pages, theme and nav (the search index is not in the docs), without
     # sitegen's hooks (their cost is sitegen's), in one process as `mkdocs build` runs.
@@ -115,11 +117,11 @@ def _cores() -> int:
     return cores()
 
 
-def _build(archive: Path, site: Path, timings: Path, jobs: int) -> tuple[Timed, dict[str, float]]:
+def _build(archive: Path, site: Path, timings: Path, jobs: int, *extra: str) -> tuple[Timed, dict[str, float]]:
     """Run `sitegen build` in a child process; return its time and its stages' seconds."""
     timed = run_timed([sys.executable, "-m", "sitegen", "build", "--archive", str(archive), "--site-dir", str(site),
                        "--config", str(Path("mkdocs.yml").resolve()), "--timings", str(timings), "--jobs",
-                       str(jobs)], site.parent if site.parent.exists() else _made(site.parent))
+                       str(jobs), *extra], site.parent if site.parent.exists() else _made(site.parent))
     return timed, json.loads(timings.read_text())
 
 

@@ -22,7 +22,7 @@ from sitegen.model import Tag
 from sitegen.parallel import Beside, beside
 from sitegen.publish import stage as publish
 from sitegen.publish.mkdocs_site import load_project
-from sitegen.publish.shares import shares
+from sitegen.publish.shares import Split
 from sitegen.render.context import site_context
 from sitegen.render.site import render
 from sitegen.search.documents import SearchDoc, documents
@@ -48,6 +48,8 @@ class BuildOptions:
     """MkDocs processes rendering the site at once (each a share of the paper pages)."""
     shard: tuple[int, int] | None = None
     """(K, N): build part K (1-based) of N for `sitegen merge`, instead of the whole site."""
+    keep_docs: bool = False
+    """Write the generated Markdown pages into the work folder too (MkDocs reads them from memory)."""
 
 
 @dataclass
@@ -119,13 +121,13 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     # The search index is static files MkDocs need not see: the second core builds it while the pages are
     # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
     shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
-    renders = shares(options.jobs, shard, shards)
-    with publish.staging(layout), _indexing(renders[0].first, docs, site.topics, layout.work) as index:
+    split = Split(shard, shards, options.jobs)
+    with publish.staging(layout), _indexing(shard == 0, docs, site.topics, layout.work) as index:
         rendered = render(site)
         pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
         timer.lap("render")
-        staged = publish.stage(project, pages, rendered.nav, layout, options.strict, result.epoch, report, renders,
-                               part=options.shard)
+        staged = publish.stage(project, pages, rendered.nav, layout, options.strict, result.epoch, report, split,
+                               options.keep_docs)
         publish.complete(staged, index.result() if index else None)
     timer.lap("mkdocs")
     result.seconds["index"] = index.seconds if index else 0.0

@@ -111,3 +111,22 @@ def test_the_update_workflow_fetches_builds_strictly_then_commits_and_deploys():
                                                                      "id-token": "write"}
     lines = [line for line in UPDATE.read_text().splitlines() if re.match(r"^\s*(-\s*)?uses:", line)]
     assert lines and all(PINNED.match(line) for line in lines)
+
+
+SHARDED = ROOT / ".github" / "workflows" / "pages-sharded.yml"
+
+
+def test_the_sharded_workflow_builds_parts_merges_once_and_deploys():
+    sharded = yaml.safe_load(SHARDED.read_text())
+    jobs = sharded["jobs"]
+    shards = jobs["shard"]["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(sharded["env"]["SHARDS"]) + 1))
+    build = [s["run"] for s in steps(jobs["shard"]) if "run" in s]
+    assert '.venv/bin/sitegen build --strict --shard "$SHARD/$SHARDS" --site-dir part' in build
+    upload = next(s for s in steps(jobs["shard"]) if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["include-hidden-files"] is True  # the part's manifest is a dot file
+    assert jobs["shard"]["needs"] == "test" and jobs["merge"]["needs"] == "shard" and jobs["deploy"]["needs"] == "merge"
+    merge = [s.get("run", "") for s in steps(jobs["merge"])]
+    assert ".venv/bin/sitegen merge parts/part-* --site-dir site" in merge
+    lines = [line for line in SHARDED.read_text().splitlines() if re.match(r"^\s*(-\s*)?uses:", line)]
+    assert lines and all(PINNED.match(line) for line in lines)

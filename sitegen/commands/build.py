@@ -63,6 +63,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
     add_archive_options(parser)
     parser.add_argument("--shard", type=_shard, metavar="K/N",
                         help="build part K of N into --site-dir, for `sitegen merge` (a CI matrix job each)")
+    parser.add_argument("--keep-docs", action="store_true",
+                        help="also write the generated Markdown pages into .sitegen/docs (MkDocs reads them from "
+                             "memory), so that `mkdocs build -f .sitegen/mkdocs.yml` builds the same site")
     parser.add_argument("--timings", type=Path, metavar="FILE",
                         help="write each stage's seconds to FILE as JSON (used by `sitegen bench`)")
     return parser
@@ -77,7 +80,8 @@ def build_and_report(args: argparse.Namespace) -> BuildResult:
     try:
         result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
                                     strict=args.strict, force=args.force, jobs=args.jobs,
-                                    shard=getattr(args, "shard", None)), report)
+                                    shard=getattr(args, "shard", None),
+                                    keep_docs=getattr(args, "keep_docs", False)), report)
     finally:
         report.emit()
     part = f" (part {args.shard[0]} of {args.shard[1]})" if getattr(args, "shard", None) else ""

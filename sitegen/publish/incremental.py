@@ -1,7 +1,8 @@
 """Rebuild only what changed: MkDocs' dirty mode, run on a copy of the previous site.
 
-A page is rebuilt when its Markdown is newer than its HTML; the generator rewrites a page's Markdown only
-when its text changed (fs.write_text), so an unchanged page keeps its old HTML. That is sound only when
+A generated page is rendered again when its Markdown differs from the previous build's (the record beside the
+fingerprint holds a digest of each), a hand-written page or file when it is newer than its copy in the site
+(MkDocs' own test); an unchanged page keeps its old HTML. That is sound only when
 everything else a page's HTML depends on is unchanged: the MkDocs config (theme, nav, extensions), the
 versions of sitegen, MkDocs and Material, the theme overrides, the build date and the set of pages outside
 papers/, topics/ and dates/. Those go into a fingerprint; any difference means a clean build. Strict
@@ -11,10 +12,12 @@ builds are always clean, so that every page's warnings are reported again.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,11 +25,14 @@ from sitegen import __version__, fs
 from sitegen.publish import mkdocs_hooks
 from sitegen.render import escape
 
+if TYPE_CHECKING:
+    from sitegen.publish.mkdocs_site import Docs
+
 GENERATED = ("papers", "topics", "dates")
 """Folders whose pages come and go with the archive; stale outputs there are removed."""
 
 
-def fingerprint(config: dict[str, Any], docs: Path, theme: Path, epoch: int) -> str:
+def fingerprint(config: dict[str, Any], docs: Docs, theme: Path, epoch: int) -> str:
     """Return a hash of everything besides a page's own Markdown that its HTML depends on."""
     digest = hashlib.sha256()
     digest.update(yaml.safe_dump(config, sort_keys=True).encode())
@@ -40,10 +46,9 @@ def fingerprint(config: dict[str, Any], docs: Path, theme: Path, epoch: int) -> 
         digest.update(Path(str(module)).read_bytes())
     for path in sorted(p for p in theme.rglob("*") if p.is_file()):
         digest.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
-    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
-        rel = path.relative_to(docs)
-        if rel.parts[0] not in GENERATED:
-            digest.update(rel.as_posix().encode() + b"\n")
+    for rel in docs.sources():
+        if rel.split("/")[0] not in GENERATED:
+            digest.update(rel.encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -52,32 +57,57 @@ def _record(work: Path, site_dir: Path) -> Path:
     return work / f"site-{key}.fingerprint"
 
 
-def start(site_dir: Path, staging: Path, work: Path, stamp: str, clean: bool) -> bool:
-    """Copy the previous site into staging when it was built with the same fingerprint; return whether to."""
-    record = _record(work, site_dir)
-    if clean or not site_dir.is_dir() or not record.is_file() or record.read_text() != stamp:
-        record.unlink(missing_ok=True)
-        return False
+def page_digests(pages: Mapping[str, str]) -> dict[str, str]:
+    """Return a digest of each generated page's Markdown."""
+    return {rel: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for rel, text in pages.items()}
+
+
+def start(site_dir: Path, staging: Path, work: Path, stamp: str, clean: bool) -> dict[str, str] | None:
+    """Copy the previous site into staging when it was built with the same fingerprint; return the digests of
+    its generated pages then (None: build clean)."""
+    previous = None if clean or not site_dir.is_dir() else _read_record(_record(work, site_dir), stamp)
+    if previous is None:
+        _record(work, site_dir).unlink(missing_ok=True)
+        return None
     # copy2 keeps the old pages' times, which is what tells MkDocs they need no rebuilding.
     shutil.copytree(site_dir, staging, symlinks=True)
-    return True
+    return previous
 
 
-def remove_stale(staging: Path, docs: Path) -> int:
-    """Remove outputs of generated pages and files that no longer exist; return how many."""
+def _read_record(path: Path, stamp: str) -> dict[str, str] | None:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("stamp") != stamp or not isinstance(record.get("pages"), dict):
+        return None
+    return {str(k): str(v) for k, v in record["pages"].items()}
+
+
+def unchanged(pages: Mapping[str, str], previous: Mapping[str, str] | None) -> frozenset[str]:
+    """Return the generated pages whose Markdown is what the previous build rendered."""
+    if not previous:
+        return frozenset()
+    return frozenset(rel for rel, digest in page_digests(pages).items() if previous.get(rel) == digest)
+
+
+def remove_stale(staging: Path, sources: set[str]) -> int:
+    """Remove outputs of generated pages and files that no longer exist (sources: the docs' paths); return
+    how many."""
     removed = 0
     for folder in GENERATED:
         for path in sorted((staging / folder).rglob("*")):
             if not path.is_file():
                 continue
             rel = path.relative_to(staging)
-            if (docs / rel).exists() or (path.suffix == ".html" and (docs / rel).with_suffix(".md").exists()):
+            if rel.as_posix() in sources or (path.suffix == ".html" and rel.with_suffix(".md").as_posix() in sources):
                 continue
             path.unlink()
             removed += 1
     return removed
 
 
-def finish(work: Path, site_dir: Path, stamp: str) -> None:
-    """Remember what the site now in place was built from."""
-    fs.write_text(_record(work, site_dir), stamp)
+def finish(work: Path, site_dir: Path, stamp: str, pages: Mapping[str, str]) -> None:
+    """Remember what the site now in place was built from: the fingerprint and each generated page's digest."""
+    record = {"stamp": stamp, "pages": page_digests(pages)}
+    fs.write_text(_record(work, site_dir), json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")

@@ -1,8 +1,11 @@
-"""Write the generated pages beside the hand-written ones, derive MkDocs' config, and run MkDocs.
+"""Gather the docs (hand-written pages, generated ones), derive MkDocs' config, and run MkDocs.
 
 The project's `mkdocs.yml` stays plain and is never written: the tool reads it and writes its own derived
 config into its work folder (`.sitegen/mkdocs.yml`), adding the docs folder, the navigation of index pages
-and the theme overrides. `mkdocs build -f .sitegen/mkdocs.yml` rebuilds the same site by hand.
+and the theme overrides. The hand-written pages and the generated static files (feeds, .bib files) are
+copied into the work folder's docs; the generated Markdown pages go to MkDocs from memory (MkDocs' own
+generated files), which spares writing and reading back one file per paper. `sitegen build --keep-docs`
+writes them too, and then `mkdocs build -f .sitegen/mkdocs.yml` builds the same site with bare MkDocs.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -81,33 +84,63 @@ def load_project(config_file: Path | None) -> Project:
     return Project(config_file.resolve(), data)
 
 
-def write_docs(project: Project, pages: dict[str, str], docs: Path, report: Report) -> None:
-    """Make docs hold the hand-written pages plus the generated ones, rewriting only what changed."""
-    keep: set[Path] = set()
+@dataclass(frozen=True, slots=True)
+class Docs:
+    """What MkDocs builds the site from: a folder on disk and the generated Markdown pages held in memory."""
+
+    folder: Path
+    """The hand-written pages and files, and the generated files that are not Markdown pages."""
+    pages: Mapping[str, str] = field(default_factory=dict)
+    """The generated Markdown pages (paths inside the docs, like papers/x.md) MkDocs reads from memory."""
+
+    def sources(self) -> list[str]:
+        """Return every page's and file's path inside the docs, sorted."""
+        on_disk = (p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file())
+        return sorted({*on_disk, *self.pages})
+
+    def contents(self) -> Iterator[tuple[str, bytes]]:
+        """Yield every page's and file's path and bytes, sorted by path."""
+        for rel in self.sources():
+            text = self.pages.get(rel)
+            yield rel, text.encode("utf-8") if text is not None else (self.folder / rel).read_bytes()
+
+
+def write_docs(project: Project, pages: dict[str, str], docs: Path, report: Report, keep: bool = False) -> Docs:
+    """Make docs hold the hand-written pages and files plus the generated files, rewriting only what changed;
+    return them with the generated Markdown pages (written to docs too when keep is set)."""
+    kept: set[Path] = set()
     hand_written = project.docs_dir
     if hand_written and hand_written.is_dir():
-        for source in sorted(hand_written.rglob("*")):
-            rel = source.relative_to(hand_written).as_posix()
-            if not source.is_file():
-                continue
-            if not source.resolve().is_relative_to(hand_written):
-                report.warn(f"leads to {source.resolve()}, outside the docs folder; it is not published", path=source,
-                            hint="copy the file into the docs folder instead of linking to it")
-                continue
-            if rel in pages:
-                report.warn(f"{source}: the generated page {rel} takes its place; rename the hand-written page")
-                continue
-            target = docs / rel
-            keep.add(target)
-            if not target.exists() or target.stat().st_mtime < source.stat().st_mtime \
-                    or target.stat().st_size != source.stat().st_size:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
+        kept.update(_copy_hand_written(hand_written, docs, pages, report))
+    in_memory = {} if keep else {rel: text for rel, text in pages.items() if rel.endswith(".md")}
     for rel, text in pages.items():
+        if rel not in in_memory:
+            target = docs / rel
+            kept.add(target)
+            fs.write_work_file(target, text)
+    fs.prune(docs, kept)
+    return Docs(docs, in_memory)
+
+
+def _copy_hand_written(hand_written: Path, docs: Path, pages: Mapping[str, str], report: Report) -> Iterable[Path]:
+    """Copy the hand-written docs that are not replaced by generated pages; yield the copies."""
+    for source in sorted(hand_written.rglob("*")):
+        rel = source.relative_to(hand_written).as_posix()
+        if not source.is_file():
+            continue
+        if not source.resolve().is_relative_to(hand_written):
+            report.warn(f"leads to {source.resolve()}, outside the docs folder; it is not published", path=source,
+                        hint="copy the file into the docs folder instead of linking to it")
+            continue
+        if rel in pages:
+            report.warn(f"{source}: the generated page {rel} takes its place; rename the hand-written page")
+            continue
         target = docs / rel
-        keep.add(target)
-        fs.write_work_file(target, text)
-    fs.prune(docs, keep)
+        yield target
+        if not target.exists() or target.stat().st_mtime < source.stat().st_mtime \
+                or target.stat().st_size != source.stat().st_size:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
 
 
 def derived_config(project: Project, docs: Path, site_dir: Path, nav: list[dict[str, str]]) -> dict[str, Any]:
@@ -185,17 +218,21 @@ class _Collect(logging.Handler):
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
-def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
-               epoch: int | None = None, dirty: bool = False, share: Share | None = None) -> list[str]:
+def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None, epoch: int | None = None,
+               dirty: bool = False, share: Share | None = None, docs: Docs | None = None,
+               unchanged: frozenset[str] = frozenset()) -> list[str]:
     """Build the site (or a share of it) with MkDocs in this process; return its warnings. Strict: warnings
     fail the build.
 
     epoch, when given, is the build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place
-    of today's: MkDocs reads it only from the SOURCE_DATE_EPOCH environment variable.
+    of today's: MkDocs reads it only from the SOURCE_DATE_EPOCH environment variable. docs: the generated
+    pages to add from memory; unchanged: those of them whose HTML a dirty build keeps.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from sitegen.publish.memory import NAME, GeneratedPages
 
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
@@ -206,7 +243,9 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None,
     try:
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(config_file=str(config_path), strict=strict, **overrides)
-        with _source_date_epoch(epoch), rendering(share):
+        if docs is not None and docs.pages:
+            config.plugins[NAME] = GeneratedPages(docs.pages)
+        with _source_date_epoch(epoch), rendering(share, unchanged):
             build(config, dirty=dirty)
     except (Abort, ConfigurationError) as exc:
         details = "; ".join(collect.messages[:5])

@@ -15,12 +15,15 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen import fs
 from sitegen.errors import BuildError, OutputError
 from sitegen.layout import SITE_MARKER, Layout, Protected, check_outputs, mark
 from sitegen.publish import incremental
+
+if TYPE_CHECKING:
+    from sitegen.publish.mkdocs_site import Docs
 
 PART_MANIFEST = ".sitegen-part.json"
 FORMAT = 1
@@ -39,14 +42,14 @@ class Part:
     files: tuple[str, ...]
 
 
-def inputs_digest(config: dict[str, Any], docs: Path, theme: Path, epoch: int) -> str:
+def inputs_digest(config: dict[str, Any], docs: Docs, theme: Path, epoch: int) -> str:
     """Return a digest of everything a part's pages depend on: the config (its paths set aside: every machine
     checks out and builds in folders of its own), the versions and theme, the build date, the docs' contents."""
     portable = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir", "hooks")}
     portable["theme"] = {k: v for k, v in dict(config.get("theme") or {}).items() if k != "custom_dir"}
     digest = hashlib.sha256(incremental.fingerprint(portable, docs, theme, epoch).encode())
-    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(docs).as_posix().encode() + b"\0" + path.read_bytes())
+    for rel, data in docs.contents():
+        digest.update(rel.encode() + b"\0" + data)
     return digest.hexdigest()
 
 

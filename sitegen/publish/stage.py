@@ -6,14 +6,15 @@ search files added and the staging folder swapped in for the site, only when all
         complete(staged, search)     # the search files go in, .site.building/ becomes site/
 
 When the previous site was built from the same config, theme and versions, MkDocs rebuilds only the pages
-whose Markdown changed (publish/incremental.py); otherwise, and under --strict, all of them.
+whose Markdown changed (publish/incremental.py); otherwise, and under --strict, all of them. The generated
+Markdown pages reach MkDocs from memory (publish/memory.py), unless keep_docs asks for them on disk too.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import fs
@@ -21,7 +22,7 @@ from sitegen.errors import Report
 from sitegen.layout import SITE_MARKER, WORK_MARKER, Layout, mark
 from sitegen.parallel import beside
 from sitegen.publish import incremental, mkdocs_site, parts
-from sitegen.publish.shares import Share
+from sitegen.publish.shares import Share, Split, plan
 from sitegen.search.stage import SearchFiles, write_assets
 
 
@@ -36,6 +37,8 @@ class Staged:
     """(K, N) when it is part K of a sharded build."""
     digest: str = ""
     """For a part: what it was built from (publish/parts.py)."""
+    pages: Mapping[str, str] = field(default_factory=dict)
+    """The generated Markdown pages, whose digests the next build compares."""
 
 
 @contextlib.contextmanager
@@ -48,42 +51,59 @@ def staging(layout: Layout) -> Iterator[None]:
 
 
 def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[str, str]], layout: Layout,
-          strict: bool, epoch: int, report: Report, renders: list[Share] | None = None,
-          part: tuple[int, int] | None = None) -> Staged:
-    """Write the docs beside the hand-written ones and build the site with MkDocs into the staging folder.
+          strict: bool, epoch: int, report: Report, split: Split | None = None, keep_docs: bool = False) -> Staged:
+    """Gather the docs beside the hand-written ones and build the site with MkDocs into the staging folder.
 
-    renders: the shares this machine renders, one MkDocs process each (the first in this one); the whole site
-    in one process by default.
+    split: this machine's shard and jobs: one MkDocs process per job, each rendering its share (the first in
+    this process); the whole site in one process by default. keep_docs: write the generated pages into the
+    work folder's docs too (for a bare `mkdocs build -f .sitegen/mkdocs.yml`).
     """
+    split = split or Split()
     with fs.public_umask():
         mark(layout.work, WORK_MARKER)
-        docs = layout.work / "docs"
-        mkdocs_site.write_docs(project, pages, docs, report)
+        docs = mkdocs_site.write_docs(project, pages, layout.work / "docs", report, keep=keep_docs)
         fs.discard(layout.staging)
-        config = mkdocs_site.derived_config(project, docs, layout.site, nav)
+        config = mkdocs_site.derived_config(project, docs.folder, layout.site, nav)
         config_path = mkdocs_site.write_config(config, layout.work / "mkdocs.yml")
         stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
-        dirty = incremental.start(layout.site, layout.staging, layout.work, stamp, clean=strict)
+        previous = incremental.start(layout.site, layout.staging, layout.work, stamp, clean=strict)
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
-        warnings = _render(config_path, strict, layout, epoch, dirty, renders or [Share()])
-        if dirty:
-            incremental.remove_stale(layout.staging, docs)
+        run = _Run(config_path, strict, layout.staging, epoch, previous is not None, docs,
+                   incremental.unchanged(docs.pages, previous))
+        warnings = _render(run, plan(pages, split))
+        if previous is not None:
+            incremental.remove_stale(layout.staging, set(docs.sources()))
     for message in warnings:
         report.warn(f"MkDocs: {message}")
+    part = (split.shard + 1, split.shards) if split.shards > 1 else None
     digest = parts.inputs_digest(config, docs, mkdocs_site.theme_dir(), epoch) if part else ""
-    return Staged(layout, stamp, part, digest)
+    return Staged(layout, stamp, part, digest, {rel: text for rel, text in pages.items() if rel.endswith(".md")})
 
 
-def _render(config_path: Path, strict: bool, layout: Layout, epoch: int, dirty: bool,
-            renders: list[Share]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every MkDocs run of one build is given."""
+
+    config_path: Path
+    strict: bool
+    site_dir: Path
+    epoch: int
+    dirty: bool
+    docs: mkdocs_site.Docs
+    unchanged: frozenset[str]
+
+    def __call__(self, share: Share) -> list[str]:
+        return mkdocs_site.run_mkdocs(self.config_path, self.strict, self.site_dir, self.epoch, self.dirty, share,
+                                      self.docs, self.unchanged)
+
+
+def _render(run: _Run, renders: list[Share]) -> list[str]:
     """Run MkDocs once per share, all at once (forked), into the staging folder; return every run's warnings."""
     with contextlib.ExitStack() as others:
-        running = [others.enter_context(beside(mkdocs_site.run_mkdocs, config_path, strict, layout.staging, epoch,
-                                               dirty, share)) for share in renders[1:]]
-        warnings = mkdocs_site.run_mkdocs(config_path, strict=strict, site_dir=layout.staging, epoch=epoch,
-                                          dirty=dirty, share=renders[0])
-        for run in running:
-            warnings += run.result()
+        running = [others.enter_context(beside(run, share)) for share in renders[1:]]
+        warnings = run(renders[0])
+        for job in running:
+            warnings += job.result()
     return warnings
 
 
@@ -96,4 +116,4 @@ def complete(staged: Staged, search: SearchFiles | None) -> None:
         if staged.part is not None:
             parts.write_manifest(layout.staging, staged.part, staged.digest)
         fs.swap_in(layout.staging, layout.site, layout.previous)
-        incremental.finish(layout.work, layout.site, staged.stamp)
+        incremental.finish(layout.work, layout.site, staged.stamp, staged.pages)
