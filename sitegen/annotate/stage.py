@@ -1,8 +1,8 @@
-"""The annotate stage: every paper's annotations, then each one's related papers."""
+"""The annotate stage: every paper's annotations, and each one's related papers (on the second core)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from slugify import slugify
@@ -12,6 +12,7 @@ from sitegen.annotate.links import arxiv_id, paper_links
 from sitegen.annotate.related import related as related_papers
 from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.model import Annotated, Check, Health, Link, Note, Paper, Tag, TagMatch, TagSource
+from sitegen.parallel import beside
 
 
 def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, Note] | None = None,
@@ -21,9 +22,15 @@ def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, 
     checks: what `sitegen check-links` recorded, by URL; each link carries its health.
     """
     notes, checks = notes or {}, checks or {}
-    annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug), checks) for paper in papers)
-    similar = related_papers([(a.slug, a.display_title, a.display_abstract) for a in annotated])
-    return tuple(replace(a, related=similar[a.slug]) for a in annotated)
+    with beside(related, papers) as similar:
+        annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug), checks) for paper in papers)
+        found = similar.result()
+    return tuple(replace(a, related=found[a.slug]) for a in annotated)
+
+
+def related(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+    """Map each paper's slug to its related papers' slugs, compared by their display title and abstract."""
+    return related_papers([(paper.slug, clean(paper.title), clean(paper.abstract)) for paper in papers])
 
 
 def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None,

@@ -12,6 +12,7 @@ Matching looks words up in dictionaries, so its cost grows with the text, not wi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -57,7 +58,8 @@ class Taxonomy:
                 order += 1
                 index = self._prefix if phrase.prefix and len(words) == 1 else self._exact
                 index[words[0]].append((phrase, tag))
-        self._prefix_lengths = sorted({len(key) for key in self._prefix})
+        self._order = {tag: n for n, tag in enumerate(self.tags)}
+        self._prefix_firsts = {first for first, phrases in self._exact.items() if any(p.prefix for p, _ in phrases)}
 
     def tag(self, text: str) -> tuple[TagMatch, ...]:
         """Return the topics whose phrases occur in text, in taxonomy order, each with its first phrase."""
@@ -69,24 +71,35 @@ class Taxonomy:
             if tag not in found or phrase.order < found[tag].order:
                 found[tag] = phrase
 
-        # Set intersections find the candidate words in C; positions are only checked for multi-word phrases.
+        # Set operations find the candidates in C: the phrases' first words among the text's words, its word
+        # sequences (n-grams) for phrases of several words, its sorted words for prefixes.
+        grams: dict[int, set[tuple[str, ...]]] = {}
         firsts = unique.intersection(self._exact)
-        starts: dict[str, list[int]] = {word: [] for word in firsts}
-        for i, word in enumerate(words):
-            if word in starts:
-                starts[word].append(i)
+        starts: dict[str, list[int]] = {word: [] for word in firsts.intersection(self._prefix_firsts)}
+        if starts:
+            for i, word in enumerate(words):
+                if word in starts:
+                    starts[word].append(i)
         for first in firsts:
             for phrase, tag in self._exact[first]:
-                single = len(phrase.words) == 1 and not phrase.prefix
-                if single or any(self._matches(phrase, words, i) for i in starts[first]):
+                n = len(phrase.words)
+                if n == 1 and not phrase.prefix:
                     offer(phrase, tag)
-        for length in self._prefix_lengths:
-            for stem in {w[:length] for w in unique if len(w) >= length}.intersection(self._prefix):
-                for phrase, tag in self._prefix[stem]:
-                    if len(stem) == length:
+                elif not phrase.prefix:
+                    if n not in grams:
+                        grams[n] = set(zip(*(words[k:] for k in range(n)), strict=False))  # the text's n-grams
+                    if phrase.words in grams[n]:
                         offer(phrase, tag)
-        order = {tag: n for n, tag in enumerate(self.tags)}
-        return tuple(TagMatch(tag, TagSource.TAXONOMY, found[tag].text) for tag in sorted(found, key=order.__getitem__))
+                elif any(self._matches(phrase, words, i) for i in starts[first]):
+                    offer(phrase, tag)
+        ordered = sorted(unique)
+        for stem, phrases in self._prefix.items():
+            at = bisect.bisect_left(ordered, stem)
+            if at < len(ordered) and ordered[at].startswith(stem):
+                for phrase, tag in phrases:
+                    offer(phrase, tag)
+        ordered_tags = sorted(found, key=self._order.__getitem__)
+        return tuple(TagMatch(tag, TagSource.TAXONOMY, found[tag].text) for tag in ordered_tags)
 
     @staticmethod
     def _matches(phrase: _Phrase, words: list[str], start: int) -> bool:
@@ -94,9 +107,7 @@ class Taxonomy:
         window = words[start:start + n]
         if len(window) < n:
             return False
-        if phrase.prefix:
-            return window[:-1] == list(phrase.words[:-1]) and window[-1].startswith(phrase.words[-1])
-        return tuple(window) == phrase.words
+        return window[:-1] == list(phrase.words[:-1]) and window[-1].startswith(phrase.words[-1])
 
 
 def default_path() -> Path:
