@@ -1,11 +1,11 @@
-"""Render a site with several MkDocs runs at once: each renders a share of the paper pages.
+"""Render a site with several MkDocs runs at once: each renders a share of the generated pages.
 
 Every run loads the same config, docs and navigation, so each page is rendered exactly as a single run
-renders it, and every link is validated against the whole site's files. Share 0 also renders every page
-outside papers/, copies the static files (the theme's, the feeds and .bib files) and writes the theme's own
-templates (sitemap, 404 page); the other shares render only their paper pages, into the same folder. The
-paper pages are dealt out by their estimated cost (plan()), from the pages alone, so shards built on different
-machines (`--shard K/N`) split the pages the same way.
+renders it, and every link is validated against the whole site's files. The generated Markdown pages (papers,
+topics, dates, the home and stats pages, ...) are dealt out by their estimated cost (plan()), from the pages
+alone, so shards built on different machines (`--shard K/N`) split them the same way. The first share also
+renders the hand-written pages, copies the static files (the theme's, the feeds and .bib files) and writes the
+theme's own templates (sitemap, 404 page); the others write only their pages, into the same folder.
 
 MkDocs 1.x has no hook to skip a page, so a share wraps the functions mkdocs.commands.build calls for each
 page while its run lasts (MkDocs is pinned below 2).
@@ -15,31 +15,31 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-
-PAPERS = "papers/"
 
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """Which part of the site one MkDocs run renders: the paper pages it was given, and, for the first share,
-    everything outside papers/."""
+    """Which part of the site one MkDocs run renders: the generated pages it was dealt, and, for the first
+    share, the hand-written pages and the site-wide files."""
 
-    papers: frozenset[str] | None = None
-    """The paper pages (paths inside the docs folder) it renders; None: all of them."""
+    pages: frozenset[str] | None = None
+    """The generated pages (paths inside the docs folder) it renders; None: all of them."""
     first: bool = True
-    """Whether it renders the pages outside papers/ and the site-wide files."""
+    """Whether it renders the hand-written pages and writes the site-wide files."""
+    dealt: frozenset[str] = field(default_factory=frozenset)
+    """Every generated page dealt out (to any share of any shard); the pages outside it are hand-written."""
 
     def takes(self, src_uri: str) -> bool:
         """Tell whether this share renders the page at src_uri (a path inside the docs folder)."""
-        if not src_uri.startswith(PAPERS):
-            return self.first
-        return self.papers is None or src_uri in self.papers
+        if self.pages is None:
+            return True
+        return src_uri in self.pages if src_uri in self.dealt else self.first
 
     @property
     def whole(self) -> bool:
-        return self.papers is None and self.first
+        return self.pages is None and self.first
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,26 +60,22 @@ papers, a page costs about 1.3 ms plus 0.6 ms per kilobyte."""
 def plan(pages: Mapping[str, str], split: Split) -> list[Share]:
     """Return the shares this machine renders, one per job, balanced by estimated cost.
 
-    The paper pages are dealt to the shards, then each shard's to its jobs, biggest first, each to the least
-    loaded (shard 0 and its job 0 start loaded with the pages outside papers/). The deal depends only on the
-    pages and the counts, so every machine of a sharded build deals the same hand.
+    The generated Markdown pages are dealt to the shards, then each shard's to its jobs, biggest first, each
+    to the least loaded. The deal depends only on the pages and the counts, so every machine of a sharded build
+    deals the same hand.
     """
     if split.shards == 1 and split.jobs == 1:
         return [Share()]
-    papers = {rel: _cost(text) for rel, text in pages.items() if rel.startswith(PAPERS) and rel.endswith(".md")}
-    others = sum(_cost(text) for rel, text in pages.items() if rel.endswith(".md") and rel not in papers)
-    mine = _deal(papers, split.shards, others)[split.shard]
-    dealt = _deal({rel: papers[rel] for rel in mine}, split.jobs, others if split.shard == 0 else 0)
-    return [Share(frozenset(hand), first=split.shard == 0 and job == 0) for job, hand in enumerate(dealt)]
+    costs = {rel: PAGE_COST + len(text) for rel, text in pages.items() if rel.endswith(".md")}
+    dealt = frozenset(costs)
+    mine = _deal(costs, split.shards)[split.shard]
+    hands = _deal({rel: costs[rel] for rel in mine}, split.jobs)
+    return [Share(frozenset(hand), split.shard == 0 and job == 0, dealt) for job, hand in enumerate(hands)]
 
 
-def _cost(text: str) -> int:
-    return PAGE_COST + len(text)
-
-
-def _deal(costs: Mapping[str, int], hands: int, head_start: int) -> list[list[str]]:
-    """Deal the pages into hands of about equal cost, the first hand starting at head_start."""
-    loads = [head_start] + [0] * (hands - 1)
+def _deal(costs: Mapping[str, int], hands: int) -> list[list[str]]:
+    """Deal the pages into hands of about equal cost: biggest first, each to the least loaded hand."""
+    loads = [0] * hands
     dealt: list[list[str]] = [[] for _ in range(hands)]
     for rel in sorted(costs, key=lambda r: (-costs[r], r)):
         least = min(range(hands), key=lambda n: (loads[n], n))
