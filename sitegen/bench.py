@@ -107,8 +107,18 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
         result["first_result_s"] = first_result_seconds(site, "search.html?q=" + QUERY, ".sg-result")
         result["material_first_result_s"] = first_result_seconds(
             work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")
+    result.update(_serve_note(archive, work, pages[len(pages) // 2].stem))
     result["ratios"] = _ratios(result)
     return result
+
+
+def _serve_note(archive: Path, work: Path, slug: str) -> dict[str, float]:
+    """`sitegen serve` on the archive: seconds from saving a note to the served page showing it (3 edits)."""
+    from sitegen.serve.process import note_edit_seconds
+
+    (work / "serve").mkdir(exist_ok=True)
+    edits = note_edit_seconds(archive, Path("mkdocs.yml").resolve(), work / "serve", slug, env=ENV)
+    return {"serve_note_s": statistics.median(edits), "serve_note_max_s": max(edits)}
 
 
 def _cores() -> int:

@@ -16,15 +16,15 @@ from sitegen.archive import Archive
 from sitegen.builddate import DEFAULT_EPOCH, build_epoch, stated_epoch
 from sitegen.config import site_options
 from sitegen.errors import BuildError, Report
-from sitegen.ingest.stage import read_archive
+from sitegen.ingest.stage import ArchiveContents, read_archive
 from sitegen.layout import Layout, Protected, check_outputs
-from sitegen.model import Tag
+from sitegen.model import Annotated, Tag
 from sitegen.parallel import Beside, beside
 from sitegen.publish import stage as publish
 from sitegen.publish.mkdocs_site import load_project
 from sitegen.publish.shares import Split
-from sitegen.render.context import site_context
-from sitegen.render.site import render
+from sitegen.render.context import SiteContext, site_context
+from sitegen.render.site import RenderedSite, render
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
 from sitegen.search.stage import SearchFiles, page_for, search_index
@@ -50,6 +50,22 @@ class BuildOptions:
     """(K, N): build part K (1-based) of N for `sitegen merge`, instead of the whole site."""
     keep_docs: bool = False
     """Write the generated Markdown pages into the work folder too (MkDocs reads them from memory)."""
+    tolerated: frozenset[str] | None = None
+    """When set: the files that may be skipped; another skipped file fails the build and keeps the site
+    (`sitegen serve` keeps showing the last good site)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Everything a build made on the way, kept for `sitegen serve` to update the site in place."""
+
+    contents: ArchiveContents
+    annotated: tuple[Annotated, ...]
+    site: SiteContext
+    rendered: RenderedSite
+    staged: publish.Staged
+    skipped: frozenset[str]
+    """The files this build left out."""
 
 
 @dataclass
@@ -67,6 +83,8 @@ class BuildResult:
     """Each stage's seconds; "index" is the search index's own time, overlapped with "mkdocs"."""
     epoch: int = DEFAULT_EPOCH
     """The build's date (seconds since 1970): SOURCE_DATE_EPOCH, else the newest capture date."""
+    built: Built | None = None
+    """What the build made on the way (for `sitegen serve`)."""
 
     def summary(self) -> str:
         return (f"{self.paper_count} papers ({self.entry_count} entries, {self.duplicate_count} duplicates merged) "
@@ -114,9 +132,7 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     site = site_context(annotated, contents.listings, contents.taxonomy,
                         site_options(project.config, project.config_file, report), contents.duplicate_count)
     docs = documents(annotated, site.topics)
-    if options.strict and report.skipped:
-        raise BuildError(f"{len(report.skipped)} file(s) were skipped and --strict is set",
-                         hint="fix or remove: " + ", ".join(report.skipped))
+    _check_skipped(options, report)
 
     # The search index is static files MkDocs need not see: the second core builds it while the pages are
     # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
@@ -135,4 +151,15 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     result.paper_count, result.entry_count = len(annotated), contents.entry_count
     result.duplicate_count, result.listing_count = contents.duplicate_count, len(contents.listings)
     result.topic_count, result.page_count = len(rendered.topics), len(rendered.pages)
+    result.built = Built(contents, annotated, site, rendered, staged, frozenset(report.skipped))
     return result
+
+
+def _check_skipped(options: BuildOptions, report: Report) -> None:
+    """Fail before anything is written when a file was skipped and the options do not allow it."""
+    if options.strict and report.skipped:
+        raise BuildError(f"{len(report.skipped)} file(s) were skipped and --strict is set",
+                         hint="fix or remove: " + ", ".join(report.skipped))
+    if options.tolerated is not None and (new := sorted(set(report.skipped) - options.tolerated)):
+        raise BuildError(f"{len(new)} file(s) could not be read; the last good site stays",
+                         hint="fix: " + ", ".join(new))

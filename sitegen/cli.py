@@ -12,7 +12,7 @@ from sitegen import __version__
 from sitegen.errors import SitegenError
 
 # Sub-commands, in the order `sitegen --help` lists them: modules under sitegen/commands/.
-COMMANDS = ["build", "merge", "note", "fetch", "check_links", "bundle", "synth", "bench"]
+COMMANDS = ["build", "serve", "merge", "note", "fetch", "check_links", "bundle", "synth", "bench"]
 
 
 class Command(Protocol):

@@ -190,7 +190,8 @@ def write_config(config: dict[str, Any], path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _source_date_epoch(epoch: int | None) -> Iterator[None]:
+def source_date_epoch(epoch: int | None) -> Iterator[None]:
+    """Set the build date MkDocs writes (it reads it only from SOURCE_DATE_EPOCH) while the block runs."""
     if epoch is None:
         yield
         return
@@ -211,11 +212,31 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if not record.name.startswith("mkdocs.livereload"):  # `sitegen serve`'s server, not the build
+            self.messages.append(record.getMessage())
 
 
 # MkDocs' notice that it runs in dirty mode: sitegen chooses that mode itself, knowing when it is sound.
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+@contextlib.contextmanager
+def capture_warnings() -> Iterator[list[str]]:
+    """Collect MkDocs' warnings while the block runs, instead of printing them; yield the list they go to."""
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    previous, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False  # the warnings are reported once, through the build's report
+    messages: list[str] = []
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(collect)
+        logger.setLevel(previous)
+        logger.propagate = propagate
+        messages.extend(m for m in collect.messages if not m.startswith(_DIRTY_NOTICE))
 
 
 def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None, epoch: int | None = None,
@@ -225,8 +246,8 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None, ep
     fail the build.
 
     epoch, when given, is the build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place
-    of today's: MkDocs reads it only from the SOURCE_DATE_EPOCH environment variable. docs: the generated
-    pages to add from memory; unchanged: those of them whose HTML a dirty build keeps.
+    of today's. docs: the generated pages to add from memory; unchanged: those of them whose HTML a dirty
+    build keeps.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -234,25 +255,19 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None, ep
 
     from sitegen.publish.memory import NAME, GeneratedPages
 
-    logger = logging.getLogger("mkdocs")
-    collect = _Collect()
-    logger.addHandler(collect)
-    previous, propagate = logger.level, logger.propagate
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False  # the warnings are reported once, through the build's report
-    try:
-        overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
-        config = load_config(config_file=str(config_path), strict=strict, **overrides)
-        if docs is not None and docs.pages:
-            config.plugins[NAME] = GeneratedPages(docs.pages)
-        with _source_date_epoch(epoch), rendering(share, unchanged):
-            build(config, dirty=dirty)
-    except (Abort, ConfigurationError) as exc:
-        details = "; ".join(collect.messages[:5])
-        raise BuildError(f"MkDocs failed: {exc} {details}".strip(), path=config_path,
-                         hint="fix the pages or settings named above") from None
-    finally:
-        logger.removeHandler(collect)
-        logger.setLevel(previous)
-        logger.propagate = propagate
-    return [message for message in collect.messages if not message.startswith(_DIRTY_NOTICE)]
+    failed: BaseException | None = None
+    with capture_warnings() as warnings:
+        try:
+            overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
+            config = load_config(config_file=str(config_path), strict=strict, **overrides)
+            if docs is not None and docs.pages:
+                config.plugins[NAME] = GeneratedPages(docs.pages)
+            with source_date_epoch(epoch), rendering(share, unchanged):
+                build(config, dirty=dirty)
+        except (Abort, ConfigurationError) as exc:
+            failed = exc
+    if failed is not None:
+        details = "; ".join(warnings[:5])
+        raise BuildError(f"MkDocs failed: {failed} {details}".strip(), path=config_path,
+                         hint="fix the pages or settings named above")
+    return warnings

@@ -39,6 +39,11 @@ class Staged:
     """For a part: what it was built from (publish/parts.py)."""
     pages: Mapping[str, str] = field(default_factory=dict)
     """The generated Markdown pages, whose digests the next build compares."""
+    docs: mkdocs_site.Docs | None = None
+    """What MkDocs built it from."""
+    config_path: Path | None = None
+    """The derived MkDocs config it was built with."""
+    epoch: int = 0
 
 
 @contextlib.contextmanager
@@ -77,7 +82,8 @@ def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[st
         report.warn(f"MkDocs: {message}")
     part = (split.shard + 1, split.shards) if split.shards > 1 else None
     digest = parts.inputs_digest(config, docs, mkdocs_site.theme_dir(), epoch) if part else ""
-    return Staged(layout, stamp, part, digest, {rel: text for rel, text in pages.items() if rel.endswith(".md")})
+    return Staged(layout, stamp, part, digest, {rel: text for rel, text in pages.items() if rel.endswith(".md")},
+                  docs, config_path, epoch)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ A family reads the SiteContext and nothing else; render/site.py lists them in or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sitegen.model import Annotated
@@ -41,8 +42,13 @@ def paper_family(site: SiteContext) -> Output:
 
 
 def _paper_pages(site: SiteContext, start: int, stop: int) -> dict[str, str]:
+    return paper_pages(site, site.annotated[start:stop])
+
+
+def paper_pages(site: SiteContext, papers: Sequence[Annotated]) -> dict[str, str]:
+    """Return these papers' pages (their related papers looked up in the site)."""
     out = {}
-    for a in site.annotated[start:stop]:
+    for a in papers:
         related = [site.by_slug[slug] for slug in a.related if slug in site.by_slug]
         out[f"papers/{a.slug}.md"] = paper_page(a, site.listing_pages, related, site.citations[a.slug])
     return out

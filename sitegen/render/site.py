@@ -49,11 +49,13 @@ def render_site(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...],
     return render(site_context(annotated, tuple(listings), taxonomy, options, duplicate_count))
 
 
-def render(site: SiteContext) -> RenderedSite:
-    """Return every page family's pages and files, in FAMILIES order."""
+def render(site: SiteContext, skip: frozenset[str] = frozenset()) -> RenderedSite:
+    """Return every page family's pages and files, in FAMILIES order (but the families named in skip)."""
     pages: dict[str, str] = {}
     files: dict[str, str] = {}
-    for _, family in FAMILIES:
+    for name, family in FAMILIES:
+        if name in skip:
+            continue
         output = family(site)
         pages.update(output.pages)
         files.update(output.files)

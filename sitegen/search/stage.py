@@ -74,10 +74,14 @@ def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | N
 
 
 def write_assets(files: Mapping[str, str], site: Path) -> None:
-    """Put the search files into a built site, replacing any from an earlier build."""
-    fs.discard(site / ASSETS / "text")
+    """Put the search files into a built site, replacing any from an earlier build: each file atomically, and
+    the text files no longer needed only after, so that a site being served never misses one."""
     for rel, text in files.items():
         fs.write_text(site / rel, text)
+    shards = site / ASSETS / "text"
+    for path in sorted(shards.glob("*")) if shards.is_dir() else ():
+        if path.relative_to(site).as_posix() not in files:
+            fs.discard(path)
 
 
 def _docs_data(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> dict[str, object]:

@@ -1,0 +1,103 @@
+"""`sitegen serve`: build the site, serve it, and rebuild what a change touches while curators write."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+from sitegen.commands.build import cores
+
+HELP = "build the site, serve it and rebuild it as the archive changes (live preview)"
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an address like 127.0.0.1:8000 (HOST:PORT)")
+    return host.strip("[]"), int(port)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        "serve", help=HELP,
+        description="Build the site into a temporary folder, serve it, and watch the archive (listings, notes, "
+                    "taxonomy, API and metadata files), the docs folder and mkdocs.yml: a change rebuilds what it "
+                    "touches and reloads the open pages. A note is on screen about a second after it is saved. "
+                    "Ctrl-C stops the server and removes the temporary folder.")
+    parser.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
+                        help="the archive folder (default: archive/)")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                        help="the MkDocs config to build with (default: mkdocs.yml, if present)")
+    parser.add_argument("-a", "--dev-addr", type=_address, default=("127.0.0.1", 8000), metavar="HOST:PORT",
+                        help="the address to serve on (default: 127.0.0.1:8000)")
+    parser.add_argument("--jobs", type=int, default=cores(), metavar="N",
+                        help="MkDocs processes for a full build (default: the cores available)")
+    return parser
+
+
+@contextlib.contextmanager
+def _interrupted_by_term() -> Iterator[None]:
+    """Stop on SIGTERM as on Ctrl-C (a service manager's stop, a test's)."""
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sitegen.build import BuildOptions
+    from sitegen.publish.live import quiet_mkdocs
+    from sitegen.serve.server import Server
+    from sitegen.serve.session import Session
+
+    quiet_mkdocs()
+    host, port = args.dev_addr
+    folder = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+    try:
+        with _interrupted_by_term():
+            options = BuildOptions(archive=args.archive, site_dir=folder / "site", config_file=args.config,
+                                   jobs=max(1, args.jobs))
+            session = Session(options)
+            first = session.start()
+            if first.kind != "full":
+                return 1
+            print(f"Built {first.pages} pages in {first.seconds:.1f} s", file=sys.stderr)
+
+            def rebuild() -> None:
+                done = session.rebuild(server.show)
+                if done.kind in ("quick", "full"):
+                    noun = "page" if done.pages == 1 else "pages"
+                    print(f"Rebuilt {done.pages} {noun} ({done.kind}) in {done.seconds:.2f} s", file=sys.stderr,
+                          flush=True)
+
+            server = Server(rebuild, host, port, options.site_dir, session.notice)
+            for path in session.watched:
+                server.watch(str(path))
+            try:
+                server.serve()  # type: ignore[no-untyped-call]
+            except KeyboardInterrupt:
+                pass
+            except OSError as exc:  # the address: taken, or not this machine's
+                print(f"error: cannot serve on {host}:{port}: {exc.strerror or exc} "
+                      f"(choose another with -a HOST:PORT)", file=sys.stderr)
+                return 1
+            finally:
+                server.shutdown()
+        print("Stopped.", file=sys.stderr)
+        return 0
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,84 @@
+"""MkDocs kept loaded on a built site, rendering single pages into it again (`sitegen serve`'s quick path).
+
+A full MkDocs run spends most of its fixed time loading the config, listing every file and building the
+navigation. LiveSite does that once, for a site that was just built, by running MkDocs' own build with a share
+that renders nothing (publish/shares.py) and keeping the config, files, navigation and template environment it
+made. A changed page is then rendered by the same two functions the build calls for each page, with the same
+plugins and hooks, so it comes out as a full build would write it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import BuildError
+from sitegen.publish.mkdocs_site import Docs, capture_warnings, source_date_epoch
+from sitegen.publish.shares import Share, rendering
+
+
+class LiveSite:
+    """A built site with MkDocs loaded on it, ready to render its generated pages again."""
+
+    def __init__(self, config_path: Path, site_dir: Path, docs: Docs, epoch: int) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.plugins import BasePlugin
+
+        from sitegen.publish.memory import NAME, GeneratedPages
+
+        self.epoch = epoch
+        kept: dict[str, Any] = {}
+
+        class Keep(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+            def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+                kept["nav"] = nav
+                return nav
+
+            def on_env(self, env: Any, config: Any, files: Any) -> Any:
+                kept["env"], kept["files"] = env, files
+                return env
+
+        with capture_warnings() as warnings:
+            config = load_config(config_file=str(config_path), site_dir=str(site_dir.resolve()))
+            config.plugins[NAME] = GeneratedPages(docs.pages)
+            config.plugins["sitegen-live"] = Keep()
+            with source_date_epoch(epoch), rendering(Share(frozenset(), first=False, dealt=frozenset(docs.pages))):
+                build(config, dirty=True)
+        self.config, self.nav, self.env, self.files = config, kept["nav"], kept["env"], kept["files"]
+        self.warnings = warnings
+
+    def has(self, src_uri: str) -> bool:
+        """Tell whether src_uri is a generated page of the site (one LiveSite can render again)."""
+        file = self.files.get_file_from_path(src_uri)
+        return file is not None and file.generated_by is not None and file.page is not None
+
+    def render(self, pages: Mapping[str, str]) -> list[str]:
+        """Render these generated pages (path inside the docs -> new Markdown) into the site; return MkDocs'
+        warnings. Raise BuildError when MkDocs fails on one."""
+        import mkdocs.commands.build as steps
+        from mkdocs.structure.files import InclusionLevel
+
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        anchors = self.config.validation.links.anchors
+        with capture_warnings() as warnings, source_date_epoch(self.epoch):
+            for src_uri, text in sorted(pages.items()):
+                file = self.files.get_file_from_path(src_uri)
+                file.content_string = text
+                try:
+                    steps._populate_page(file.page, self.config, self.files)
+                    steps._build_page(file.page, self.config, doc_files, self.nav, self.env)
+                except Exception as exc:
+                    raise BuildError(f"MkDocs failed on {src_uri}: {exc}",
+                                     hint="fix the file named above; the last good page stays") from None
+                file.page.validate_anchor_links(files=self.files, log_level=anchors)
+        return list(warnings)
+
+
+def quiet_mkdocs() -> None:
+    """Keep MkDocs' own info lines off the terminal, and the live-reload server's requests for pages that are
+    not there (yet): sitegen prints its own lines."""
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)

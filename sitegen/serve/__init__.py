@@ -1,0 +1,1 @@
+"""`sitegen serve`: the site built, served and rebuilt as the archive changes (watch.py, session.py, server.py)."""

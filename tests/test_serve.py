@@ -1,0 +1,196 @@
+"""`sitegen serve`: the real server on a free loopback port, edited under its feet; and the quick path's site
+compared with a full build's, byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED, ROOT, make_archive
+
+from sitegen.build import BuildOptions, build
+from sitegen.publish.live import quiet_mkdocs
+from sitegen.serve.process import ServeProcess
+from sitegen.serve.server import with_notice
+from sitegen.serve.session import Session
+
+CONFIG = ROOT / "mkdocs.yml"
+ABSTRACT = "We study the matter at hand in depth and report what we found. " * 3
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def listing(*titles: str, day: str = "Dec 16") -> bytes:
+    return (f"{day}\n\n" + "\n\n".join(f"{t}\n\n{ABSTRACT}" for t in titles) + "\n").encode()
+
+
+def full_build(archive: Path, where: Path) -> dict[str, str]:
+    build(BuildOptions(archive=archive, site_dir=where / "site", config_file=CONFIG, jobs=2))
+    return tree(where / "site")
+
+
+@pytest.fixture
+def session(tmp_path):
+    quiet_mkdocs()
+    archive = tmp_path / "archive"
+    shutil.copytree(BUNDLED, archive)
+    (archive / "notes").mkdir(exist_ok=True)
+    session = Session(BuildOptions(archive=archive, site_dir=tmp_path / "serve" / "site", config_file=CONFIG,
+                                   jobs=2))
+    assert session.start().kind == "full"
+    return session
+
+
+def test_a_note_takes_the_quick_path_and_gives_what_a_full_build_gives(session, tmp_path):
+    archive, site = session.options.archive, session.options.site_dir
+    slug = "a-benchmark-study-on-calibration"
+    shown: list[str] = []
+    for n, text in enumerate(["---\nrating: 4\nstatus: read\n---\nFirst thoughts: QUICK-ONE.\n",
+                              "---\nrating: 2\n---\nSecond thoughts: QUICK-TWO.\n", None]):
+        note = archive / "notes" / f"{slug}.md"
+        if text is None:
+            note.unlink()
+        else:
+            note.write_text(text)
+        page = site / "papers" / f"{slug}.html"
+        done = session.rebuild(lambda page=page: shown.append(page.read_text()))
+        assert done.kind == "quick", done
+        assert len(shown) == 2 * (n + 1)  # the paper's page first, then the rest
+        marker = ["QUICK-ONE", "QUICK-TWO", None][n]
+        if marker:
+            assert marker in shown[-2] and marker in page.read_text()
+        else:
+            assert "QUICK-" not in page.read_text()
+        assert tree(site) == full_build(archive, tmp_path / f"full{n}"), n
+
+
+def test_a_note_that_adds_a_topic_and_a_new_listing_take_a_full_build(session, tmp_path):
+    archive, site = session.options.archive, session.options.site_dir
+    (archive / "notes" / "a-benchmark-study-on-calibration.md").write_text(
+        "---\ntags: [a brand new topic]\n---\nIts own topic.\n")
+    assert session.rebuild().kind == "full"
+    assert (site / "topics" / "a-brand-new-topic.html").is_file()
+    (archive / "listings" / "2026-01-05-more.txt").write_bytes(listing("Quokka Attention for Tiny Devices"))
+    assert session.rebuild().kind == "full"
+    assert (site / "papers" / "quokka-attention-for-tiny-devices.html").is_file()
+    assert tree(site) == full_build(archive, tmp_path / "full")
+    assert session.rebuild().kind == "none"  # nothing changed since
+
+
+def test_a_bad_note_keeps_the_last_good_site_and_is_shown_until_fixed(session):
+    archive, site = session.options.archive, session.options.site_dir
+    note = archive / "notes" / "a-benchmark-study-on-calibration.md"
+    note.write_text("Good note GOOD-1.\n")
+    assert session.rebuild().kind == "quick"
+    page = site / "papers" / "a-benchmark-study-on-calibration.html"
+    before = tree(site)
+    note.write_text("---\nrating: [4\n---\nBroken BAD-1.\n")
+    assert session.rebuild().kind == "refused"
+    assert tree(site) == before and "GOOD-1" in page.read_text()
+    assert any(f"{note}:2: YAML syntax error" in line for line in session.notice())
+    note.write_text("Fixed FIXED-1.\n")
+    assert session.rebuild().kind == "quick"
+    assert "FIXED-1" in page.read_text() and session.notice() == []
+
+
+def test_a_broken_listing_keeps_the_last_good_site(session):
+    archive, site = session.options.archive, session.options.site_dir
+    before = tree(site)
+    (archive / "listings" / "2026-01-06-broken.txt").write_bytes(b"\xff\xfe\x00garbage\x00" * 20)
+    assert session.rebuild().kind == "refused"
+    assert tree(site) == before
+    assert any("2026-01-06-broken.txt" in line for line in session.notice())
+    (archive / "listings" / "2026-01-06-broken.txt").unlink()
+    assert session.rebuild().kind == "full" and session.notice() == []
+
+
+def test_the_notice_is_text_at_the_top_of_the_body():
+    page = with_notice(b'<html><body class="x"><p>hi</p></body></html>', ["warning: <script>alert(1)</script>"])
+    assert page.startswith(b'<html><body class="x"><div class="sg-serve-notice" role="alert"')
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page and b"<script>" not in page
+    assert with_notice(b"<body>x</body>", []) == b"<body>x</body>"
+
+
+# The real server, as a curator runs it.
+
+@pytest.fixture
+def small(tmp_path):
+    archive = make_archive(tmp_path / "archive", [("2025-12-16-day.txt", listing(
+        "Pangolin Pruning for Sparse Transformers", "Wombat Quantization at Four Bits"))])
+    (archive / "notes").mkdir()
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    return archive, cwd, tmp, env
+
+
+def test_serve_shows_a_saved_note_a_new_listing_a_broken_note_and_stops_cleanly(small):
+    archive, cwd, tmp, env = small
+    server = ServeProcess(archive, CONFIG, cwd, env)
+    try:
+        page = "papers/pangolin-pruning-for-sparse-transformers.html"
+        assert server.get(page)[0] == 200 and "livereload" in server.get(page)[1]
+        note = archive / "notes" / "pangolin-pruning-for-sparse-transformers.md"
+        note.write_text("---\nrating: 5\n---\nA curator's NOTE-ONE.\n")
+        server.wait_until(page, "NOTE-ONE", seconds=30)
+
+        new = listing("Capybara Caching for Long Contexts", day="Dec 17")
+        (archive / "listings" / "2025-12-17-day.txt").write_bytes(new)
+        server.wait_until("papers/capybara-caching-for-long-contexts.html", "Capybara Caching", seconds=60)
+
+        note.write_text("---\nrating: [5\n---\nBroken NOTE-TWO.\n")
+        server.wait_for("YAML syntax error", 30)
+        server.wait_until(page, "sg-serve-notice", seconds=30)
+        status, body = server.get(page)
+        assert "NOTE-ONE" in body and "NOTE-TWO" not in body and "YAML syntax error" in body
+        assert "sg-serve-notice" in server.get("index.html")[1]  # on every page
+
+        note.write_text("Fixed NOTE-THREE.\n")
+        server.wait_until(page, "NOTE-THREE", seconds=30)
+        server.wait_until(page, "sg-serve-notice", seconds=30, present=False)
+    finally:
+        status = server.stop()
+    assert status == 0
+    assert not any("Traceback" in line for line in server.lines), server.lines
+    assert server.lines[-1] == "Stopped."
+    assert list(tmp.iterdir()) == [] and list(cwd.iterdir()) == []  # no work folder left behind
+
+
+def test_serve_reloads_the_open_page_in_the_browser(small):
+    from sitegen.browser import chromium
+
+    archive, cwd, _, env = small
+    server = ServeProcess(archive, CONFIG, cwd, env)
+    try:
+        with chromium() as context:
+            page = context.new_page()
+            page.goto(server.url + "papers/wombat-quantization-at-four-bits.html")
+            page.wait_for_function("() => document.body.innerText.includes('Wombat Quantization')")
+            (archive / "notes" / "wombat-quantization-at-four-bits.md").write_text("Seen live: BROWSER-NOTE.\n")
+            page.wait_for_function("() => document.body.innerText.includes('BROWSER-NOTE')", timeout=30_000)
+    finally:
+        assert server.stop() == 0
+
+
+def test_serve_on_a_taken_address_says_so(small):
+    archive, cwd, _, env = small
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--archive", str(archive), "--config",
+                              str(CONFIG), "-a", f"127.0.0.1:{port}"], cwd=cwd, env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert run.returncode == 1
+    assert f"error: cannot serve on 127.0.0.1:{port}" in run.stderr and "Traceback" not in run.stderr
