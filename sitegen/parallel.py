@@ -97,6 +97,8 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[BaseException 
 
 
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], conn: Connection, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the child, which must not print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     conn.send(_call(fn, args))
     conn.close()
