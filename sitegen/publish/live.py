@@ -49,6 +49,11 @@ class LiveSite:
                 build(config, dirty=True)
         self.config, self.nav, self.env, self.files = config, kept["nav"], kept["env"], kept["files"]
         self.warnings = warnings
+        # Render one page again as it is (the same bytes): the theme's templates are compiled on first use,
+        # which would otherwise slow the first page a curator changes.
+        if docs.pages:
+            first = min(docs.pages, key=lambda rel: (len(docs.pages[rel]), rel))
+            self.render({first: docs.pages[first]})
 
     def has(self, src_uri: str) -> bool:
         """Tell whether src_uri is a generated page of the site (one LiveSite can render again)."""

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
+from watchdog.observers import Observer
 
 POLL_SECONDS = 0.25
-"""How often the watcher looks for changes (MkDocs' default is 0.5 s)."""
+"""How often the watcher looks for changes where the system cannot tell (MkDocs' default is 0.5 s)."""
 
 
 class Server(LiveReloadServer):
@@ -23,6 +24,9 @@ class Server(LiveReloadServer):
                  notice: Callable[[], list[str]]) -> None:
         super().__init__(builder=builder, host=host, port=port, root=str(root), polling_interval=POLL_SECONDS)
         self.notice = notice
+        # MkDocs polls; the system's own notifications (inotify, FSEvents, ...) tell at once and cost nothing
+        # between changes. watchdog picks them where the system has them, and polls elsewhere.
+        self.observer = Observer(timeout=POLL_SECONDS)  # type: ignore[assignment]
 
     def server_activate(self) -> None:
         super().server_activate()
