@@ -18,13 +18,15 @@ from sitegen.config import site_options
 from sitegen.errors import BuildError, Report
 from sitegen.ingest.stage import ArchiveContents, read_archive
 from sitegen.layout import Layout, Protected, check_outputs
-from sitegen.model import Annotated, Tag
+from sitegen.model import Annotated
 from sitegen.parallel import Beside, beside
 from sitegen.publish import stage as publish
 from sitegen.publish.mkdocs_site import load_project
 from sitegen.publish.shares import Split
+from sitegen.render import feeds
 from sitegen.render.context import SiteContext, site_context
 from sitegen.render.site import RenderedSite, render
+from sitegen.search import saved
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
 from sitegen.search.stage import SearchFiles, page_for, search_index
@@ -103,10 +105,17 @@ class _Timer:
         self.last = now
 
 
-def _indexing(needed: bool, docs: list[SearchDoc], topics: tuple[Tag, ...],
+def _indexing(needed: bool, docs: list[SearchDoc], site: SiteContext,
               work: Path) -> contextlib.AbstractContextManager[Beside[SearchFiles] | None]:
     """Build the search index on the second core, when this build writes it."""
-    return beside(search_index, docs, topics, work / "cache") if needed else contextlib.nullcontext()
+    if not needed:
+        return contextlib.nullcontext()
+    return beside(search_index, docs, site.topics, work / "cache", saved_feeds(site))
+
+
+def saved_feeds(site: SiteContext) -> tuple[dict[str, object], ...]:
+    """The saved searches the search page offers as feeds."""
+    return saved.manifest_entries(site.options.feeds, bool(feeds.newest(site.annotated, 1)))
 
 
 def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
@@ -132,13 +141,14 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     site = site_context(annotated, contents.listings, contents.taxonomy,
                         site_options(project.config, project.config_file, report), contents.duplicate_count)
     docs = documents(annotated, site.topics)
+    saved.check_topics(site.options.feeds, site.topics, project.config_file, report)
     _check_skipped(options, report)
 
     # The search index is static files MkDocs need not see: the second core builds it while the pages are
     # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
     shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
     split = Split(shard, shards, options.jobs)
-    with publish.staging(layout), _indexing(shard == 0, docs, site.topics, layout.work) as index:
+    with publish.staging(layout), _indexing(shard == 0, docs, site, layout.work) as index:
         rendered = render(site)
         pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
         timer.lap("render")

@@ -7,6 +7,8 @@ key is reported by file and line (unknown_keys()), and a bad value is reported a
     extra:
       sitegen:
         topic_order: notes-first     # notes-first, rating or newest
+        feeds:                       # saved searches, each an Atom and a JSON feed
+          - {name: Pruning with code, words: pruning, code: true}
 
     # archive/archive.yml
     listings:
@@ -17,10 +19,13 @@ from __future__ import annotations
 
 import datetime
 import enum
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from slugify import slugify
 
 from sitegen.archive import Archive
 from sitegen.errors import ConfigError, Report, shown
@@ -71,11 +76,38 @@ class TopicOrder(enum.Enum):
 
 SITE_OPTIONS = {
     "topic_order": "how topic pages order their papers: notes-first, rating or newest",
+    "feeds": "saved searches, each built into feeds/<slug>.xml and feeds/<slug>.json",
 }
 """The keys of `extra.sitegen` in mkdocs.yml."""
 
 
 DEFAULT_SITE_NAME = "Paper archive"
+SAVED_SEARCH_KEYS = {
+    "name": "the feed's title (its file name is made from it)",
+    "words": "the words a paper must hold, as typed in the search box",
+    "topic": "a topic's slug, as in topics/<slug>.html",
+    "year": "a publication year",
+    "code": "true: papers with code; working: papers whose code link was last found working",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A saved search of `extra.sitegen.feeds`: what the search page would be asked, and its feeds' names."""
+
+    name: str
+    slug: str
+    """feeds/<slug>.xml and feeds/<slug>.json."""
+    words: str = ""
+    topic: str = ""
+    year: int | None = None
+    code: str = ""
+    """'' (any), '1' (has code) or 'working': the values of the search page's code filter."""
+
+    def query(self) -> str:
+        """Return the search page's address for this search (relative to the site's root)."""
+        params = {"q": self.words, "topic": self.topic, "year": str(self.year or ""), "code": self.code}
+        return "search.html?" + urllib.parse.urlencode({k: v for k, v in params.items() if v})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +120,8 @@ class SiteOptions:
     """`site_url`: makes feed links absolute."""
     topic_order: TopicOrder = TopicOrder.NOTES_FIRST
     """`extra.sitegen.topic_order`."""
+    feeds: tuple[SavedSearch, ...] = ()
+    """`extra.sitegen.feeds`: saved searches."""
 
 
 def site_options(config: Mapping[str, Any], config_file: Path | None, report: Report) -> SiteOptions:
@@ -106,7 +140,63 @@ def site_options(config: Mapping[str, Any], config_file: Path | None, report: Re
                                     "notes-first", path=config_file, line=line_of(text, "topic_order"),
                                     hint="use one of: " + ", ".join(o.value for o in TopicOrder)))
     return SiteOptions(site_name=str(config.get("site_name") or DEFAULT_SITE_NAME),
-                       site_url=str(config["site_url"]) if config.get("site_url") else None, topic_order=order)
+                       site_url=str(config["site_url"]) if config.get("site_url") else None, topic_order=order,
+                       feeds=saved_searches(options.get("feeds"), config_file, text, report))
+
+
+def saved_searches(entries: Any, config_file: Path | None, text: str, report: Report) -> tuple[SavedSearch, ...]:
+    """Read `extra.sitegen.feeds`; report each bad entry (and skip it), keep the good ones."""
+    if entries is None:
+        return ()
+    line = line_of(text, "feeds")
+    if not isinstance(entries, list):
+        report.warn(ConfigError(f"extra.sitegen.feeds is {shown(entries)}, not a list of saved searches",
+                                path=config_file, line=line, hint="write one `- name: ...` entry per feed"))
+        return ()
+    saved: dict[str, SavedSearch] = {}
+    for n, entry in enumerate(entries, 1):
+        where = f"extra.sitegen.feeds entry {n}: "
+        try:
+            search = _saved_search(entry, where, config_file, text, report)
+        except ValueError as exc:
+            report.warn(ConfigError(f"{where}{exc}; this feed is not built", path=config_file, line=line,
+                                    hint="a saved search has a name and words, a topic, a year or code: "
+                                         "see the README"))
+            continue
+        if search.slug in saved:
+            report.warn(ConfigError(f"{where}{search.name!r} makes the same file name as {saved[search.slug].name!r}"
+                                    f" (feeds/{search.slug}.xml); it is not built", path=config_file, line=line,
+                                    hint="give each feed a different name"))
+            continue
+        saved[search.slug] = search
+    return tuple(saved.values())
+
+
+def _saved_search(entry: Any, where: str, config_file: Path | None, text: str, report: Report) -> SavedSearch:
+    if not isinstance(entry, dict):
+        raise ValueError(f"{shown(entry)} is not a mapping")
+    unknown_keys(entry, SAVED_SEARCH_KEYS, report, path=config_file, text=text, where=where)
+    name, words, topic, year, code = (entry.get(k) for k in ("name", "words", "topic", "year", "code"))
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("it has no name")
+    slug = slugify(name, max_length=80)
+    if not slug:
+        raise ValueError(f"its name {shown(name)} gives no file name")
+    if words is not None and not isinstance(words, (str, int)):
+        raise ValueError(f"words is {shown(words)}, not text")
+    if topic is not None and not (isinstance(topic, str) and slugify(topic) == topic):
+        raise ValueError(f"topic is {shown(topic)}, not a topic's slug (as in topics/<slug>.html)")
+    if year is not None and not (isinstance(year, int) and not isinstance(year, bool) and
+                                 FIRST_YEAR <= year <= LAST_YEAR):
+        raise ValueError(f"year is {shown(year)}, not a year from {FIRST_YEAR} to {LAST_YEAR}")
+    codes = {None: "", False: "", True: "1", "working": "working"}
+    if not isinstance(code, (bool, str, type(None))) or code not in codes:
+        raise ValueError(f"code is {shown(code)}; use true or working")
+    search = SavedSearch(name=name.strip(), slug=slug, words=str(words or "").strip(), topic=topic or "", year=year,
+                         code=codes[code])
+    if not (search.words or search.topic or search.year or search.code):
+        raise ValueError("it asks for nothing: give it words, a topic, a year or code")
+    return search
 
 
 MANIFEST_KEYS = {"listings": "per listing file name, what the archive states of it"}

@@ -44,7 +44,7 @@ def lunr_py_index(docs):
     from lunr.stemmer import stemmer
     from lunr.stop_word_filter import stop_word_filter
 
-    from sitegen.search.lunr_index import FIELDS, _field_texts
+    from sitegen.search.lunr_index import FIELDS, field_texts
     from sitegen.search.text import index_text
 
     builder = Builder()
@@ -54,7 +54,7 @@ def lunr_py_index(docs):
     for field in FIELDS:
         builder.field(field.name, boost=field.boost)
     for ref, doc in enumerate(docs):
-        texts = _field_texts(doc)
+        texts = field_texts(doc)
         builder.add({"ref": str(ref), **{f.name: index_text(texts[f.name]) for f in FIELDS}})
     return builder.build()
 
@@ -79,3 +79,43 @@ def lunr_py_compact(docs) -> dict[str, Any]:
     return {"format": FORMAT, "version": serialized["version"], "pipeline": serialized["pipeline"],
             "fields": [f.name for f in FIELDS], "scale": WEIGHT_SCALE, "terms": terms,
             "vectors": [vectors[f.name] for f in FIELDS]}
+
+
+def assemble(files: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Put the search data's pieces back together (the inverse of sitegen.search.shards.pieces): the compact
+    index, and the result data as rows [slug, title, date, year, topics, code, authors] with the abstracts."""
+    from sitegen.search.lunr_index import FORMAT
+
+    values = dict(read_data_script(text) for rel, text in sorted(files.items()) if not rel.endswith("/lunr.js"))
+    manifest = values["index"]
+    count, fields = manifest["count"], manifest["fields"]
+    terms: list[str] = []
+    entries: list[list[list[tuple[int, int]]]] = [[[] for _ in range(count)] for _ in fields]
+    for n in range(len(manifest["chunks"])):
+        run = values[f"terms/{n}"]
+        assert manifest["starts"][n] == len(terms) and manifest["chunks"][n] == run["terms"][0]
+        for term, per_field in zip(run["terms"], run["postings"]):
+            for f, flat in enumerate(per_field):
+                ref = 0
+                for i in range(0, len(flat), 2):
+                    ref += flat[i]
+                    entries[f][ref].append((len(terms), flat[i + 1]))
+            terms.append(term)
+    vectors = []
+    for per_doc in entries:
+        field_vectors = []
+        for pairs in per_doc:
+            flat, previous = [], 0
+            for number, weight in sorted(pairs):
+                flat += [number - previous, weight]
+                previous = number
+            field_vectors.append(flat)
+        vectors.append(field_vectors)
+    compact = {"format": FORMAT, "version": manifest["version"], "pipeline": manifest["pipeline"], "fields": fields,
+               "scale": manifest["scale"], "terms": terms, "vectors": vectors}
+    shown = [row for n in range(-(-count // manifest["docShard"])) for row in values[f"docs/{n}"]]
+    abstracts = [text for n in range(-(-count // manifest["textShard"])) for text in values[f"text/{n}"]]
+    rows = [[slug, title, date, manifest["year"][ref], manifest["topic"][ref], manifest["code"][ref], byline]
+            for ref, (slug, title, date, byline) in enumerate(shown)]
+    return compact, {"docs": rows, "abstracts": abstracts, "topics": manifest["topics"], "manifest": manifest,
+                     "words": values["words"]}

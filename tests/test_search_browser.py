@@ -230,7 +230,12 @@ def test_first_search_downloads_the_listed_files_after_the_page_loaded(context, 
     loaded = {name for name, _ in timing["files"]}
     listed = {p.name for p in first_search_files(bundled_site[0])}
     assert listed <= loaded
-    assert loaded - listed and all(name.startswith("text/") for name in loaded - listed)
+    # Then only the pieces this query needs: its term file, the result data and abstracts of what it shows.
+    pieces = {name.split("/")[0] for name in loaded - listed}
+    assert pieces == {"terms", "docs", "text"}
+    assert len([name for name in loaded if name.startswith("terms/")]) <= 2
+    terms_files = len(list((bundled_site[0] / "assets" / "search" / "terms").glob("*.js")))
+    assert terms_files > 3
     # The page's two scripts load with it; the index and everything else only after the page has loaded.
     assert all(start >= timing["load"] for name, start in timing["files"]
                if name not in ("search.js", "search-engine.js"))
@@ -301,10 +306,36 @@ def test_browser_finds_what_lunr_py_finds(page, root):
 
 def test_the_engine_always_returns_an_array_filters_included(page, root):
     page.goto(root + "search.html")
-    counts = page.evaluate("""window.sitegenSearch.ready().then(e => [
+    counts = page.evaluate("""window.sitegenSearch.ready().then(e => Promise.all([
         e.search('', {}), e.search('the of ', {}), e.search('', {topic: 'pruning'}),
         e.search('pruning', {}), e.search('pruning', {topic: 'pruning', code: true}),
-        e.search('zzzzqqq', {year: '2023'})].map(hits => Array.isArray(hits) ? hits.length : 'not an array'))""")
+        e.search('zzzzqqq', {year: '2023'})]).then(found => found.map(
+          r => Array.isArray(r.hits) ? r.hits.length : 'not an array')))""")
     nothing, stop_words, topic_only, word, word_and_filters, unknown = counts
     assert (nothing, stop_words, unknown) == (0, 0, 0)
     assert topic_only > 5 and word > 5 and 0 < word_and_filters < word
+
+
+def test_the_engine_scores_as_lunr_js_does(page, root):
+    """The engine scores straight from the postings; lunr.js's own query over the same terms gives the same
+    hits, scores and matched fields."""
+    page.goto(root + "search.html")
+    queries = ["pruning", "large language models", "quant", "deploy", "fly", "transformer scaling",
+               "curator notes", "mixture of experts", "llm", "efficient infer", "a survey on"]
+    compared = page.evaluate("""queries => window.sitegenSearch.ready().then(async e => {
+      const out = [], shape = h => JSON.stringify(Object.keys(h.meta).sort().map(t => [t, Object.keys(h.meta[t]).sort()]));
+      for (const q of queries) {
+        const plan = e.plan(window.sitegenEngine.parse(q));
+        await e.loadRuns(e.runsFor(plan));
+        e.complete(plan);
+        const list = window.sitegenEngine.clauses(plan).clauses;
+        const ours = e.score(list), theirs = new Map(e.lunrQuery(list).map(h => [h.ref, h]));
+        out.push([q, ours.length, theirs.size,
+                  Math.max(0, ...ours.map(h => theirs.has(h.ref) ? Math.abs(h.score - theirs.get(h.ref).score) : 1)),
+                  ours.every(h => theirs.has(h.ref) && shape(h) === shape(theirs.get(h.ref)))]);
+      }
+      return out;
+    })""", queries)
+    for query, ours, theirs, worst, same_fields in compared:
+        assert ours == theirs and (ours > 0 or query == "a survey on"), query
+        assert worst < 1e-9 and same_fields, query

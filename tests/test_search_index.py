@@ -16,7 +16,7 @@ from conftest import BUNDLED, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lunr.index import Index
-from searchdata import decode, lunr_py_compact, lunr_py_index, read_data_script
+from searchdata import assemble, decode, lunr_py_compact, lunr_py_index, read_data_script
 
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
@@ -29,7 +29,8 @@ from sitegen.search import scripts
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.lunr_index import compact_index, utf16_key
 from sitegen.search.page import search_page
-from sitegen.search.stage import first_search_files, search_index, text_files
+from sitegen.search.shards import CHUNK_CHARS, DOC_SHARD, TEXT_SHARD
+from sitegen.search.stage import first_search_files, search_index
 from sitegen.search.text import index_text, notes_to_text
 
 
@@ -146,8 +147,7 @@ def test_notes_are_searchable():
     slug = annotated[1].slug
     annotated[1] = dataclasses.replace(annotated[1], note=Note(slug=slug, path="n.md", body="A *zyzzyva* note."))
     files = index_files(tuple(annotated), ())
-    _, compact = payload(files["assets/search/index.js"])
-    _, docs = payload(files["assets/search/docs.js"])
+    compact, docs = assemble(files)
     found = Index.load(decode(compact)).search("zyzzyva")
     assert [docs["docs"][int(r["ref"])][0] for r in found] == [slug]
     assert list(found[0]["match_data"].metadata["zyzzyva"]) == ["notes"]
@@ -155,8 +155,8 @@ def test_notes_are_searchable():
 
 def test_bundled_notes_are_searchable(bundled_site):
     search = bundled_site[0] / "assets" / "search"
-    _, compact = payload((search / "index.js").read_text())
-    _, docs = payload((search / "docs.js").read_text())
+    compact, docs = assemble({p.relative_to(search).as_posix(): p.read_text() for p in search.rglob("*.js")
+                              if p.parent != search or p.name in ("index.js", "words.js")})
     ref = [row[0] for row in docs["docs"]].index("llm-pruner-on-the-structural-pruning-of-large-language-models")
     found = {r["ref"]: r["match_data"].metadata for r in Index.load(decode(compact)).search("curator")}
     assert "notes" in found[str(ref)]["curat"]
@@ -165,19 +165,79 @@ def test_bundled_notes_are_searchable(bundled_site):
 def test_index_files_hold_only_what_search_needs(bundled):
     annotated, topics, _ = bundled
     files = index_files(annotated, topics)
-    _, docs = payload(files["assets/search/docs.js"])
-    assert docs["fields"] == ["slug", "title", "date", "year", "topics", "code", "authors"]
+    compact, docs = assemble(files)
     assert len(docs["docs"]) == len(annotated) == 207
     pruner = next(row for row in docs["docs"] if row[1].startswith("LLM-Pruner"))
     assert pruner[0] == "llm-pruner-on-the-structural-pruning-of-large-language-models"
     assert pruner[2:4] == ["May 19, 2023", 2023] and pruner[5] == 1
     assert "pruning" in [docs["topics"][n][0] for n in pruner[4]]
-    _, compact = payload(files["assets/search/index.js"])
-    assert compact["fields"] == ["title", "tags", "authors", "abstract", "notes"]
-    texts = [payload(files[k])[1] for k in sorted(files, key=lambda k: (len(k), k)) if "/text/" in k]
-    abstracts = [a for shard in texts for a in shard]
-    assert len(abstracts) == 207 and all(len(shard) <= docs["shard"] for shard in texts)
-    assert abstracts[[row[0] for row in docs["docs"]].index(pruner[0])].startswith("Large language models (LLMs)")
+    assert compact["fields"] == ["title", "tags", "authors", "abstract", "notes", "ids", "lead"]
+    assert len(docs["abstracts"]) == 207
+    assert docs["abstracts"][[row[0] for row in docs["docs"]].index(pruner[0])].startswith("Large language models (LLMs)")
+    names = {rel.split("/")[2].split(".")[0] for rel in files if rel.count("/") == 3}
+    assert names == {"terms", "docs", "text"}
+    assert sorted(rel for rel in files if rel.count("/") == 2) == [
+        "assets/search/index.js", "assets/search/lunr.js", "assets/search/words.js"]
+
+
+def test_the_pieces_are_the_compact_index_exactly(bundled):
+    """Cut by term and put back together, the pieces are compact_index() to the last weight."""
+    annotated, topics, _ = bundled
+    docs = documents(annotated, topics)
+    assert assemble(index_files(annotated, topics))[0] == compact_index(docs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefgh \u00e9\U0001d400", max_size=40), min_size=1, max_size=12))
+def test_the_pieces_are_the_compact_index_for_any_text(abstracts):
+    docs = [SearchDoc(slug=f"p{n}", title=f"paper {n}", date="undated", year=None, topics=(), has_code=False,
+                      abstract=text, tags="", notes="") for n, text in enumerate(abstracts)]
+    assert assemble(search_index(docs, ()).files)[0] == compact_index(docs)
+
+
+def test_term_files_are_runs_in_javascript_order_and_of_bounded_size(bundled):
+    annotated, topics, _ = bundled
+    files = index_files(annotated, topics)
+    runs = [payload(files[f"assets/search/terms/{n}.js"])[1] for n in range(len(assemble(files)[1]["manifest"]["chunks"]))]
+    assert len(runs) > 3  # the bundled archive's index is cut, as a big one is
+    firsts = [run["terms"][0] for run in runs]
+    assert firsts == sorted(firsts, key=utf16_key)
+    for run in runs:
+        assert run["terms"] == sorted(run["terms"], key=utf16_key)
+        assert len(run["terms"]) == 1 or len(json_size(run)) < 2 * CHUNK_CHARS
+
+
+def json_size(value) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"))
+
+
+def test_result_data_and_abstracts_come_in_small_files(bundled):
+    annotated, topics, _ = bundled
+    files = index_files(annotated, topics)
+    shown = sorted(k for k in files if "/docs/" in k)
+    texts = sorted(k for k in files if "/text/" in k)
+    assert len(shown) == -(-207 // DOC_SHARD) and len(texts) == -(-207 // TEXT_SHARD)
+    assert all(len(payload(files[k])[1]) <= DOC_SHARD for k in shown)
+
+
+def test_vocabulary_counts_the_papers_holding_each_term(bundled):
+    annotated, topics, _ = bundled
+    compact, docs = assemble(index_files(annotated, topics))
+    vocabulary = dict(zip(docs["words"]["terms"], docs["words"]["df"]))
+    assert set(vocabulary) == set(compact["terms"])
+    holding = [ref for ref in range(207) if any(
+        compact["terms"].index("checkpoint") in running_sum(field[ref][0::2]) for field in compact["vectors"])]
+    assert vocabulary["checkpoint"] == len(holding) > 0
+
+
+def running_sum(deltas):
+    total, out = 0, []
+    for delta in deltas:
+        total += delta
+        out.append(total)
+    return out
 
 
 def test_index_is_deterministic_across_processes():
@@ -253,11 +313,12 @@ def test_built_site_has_search_page_box_on_every_page_and_no_search_plugin(bundl
 def test_first_search_files_exist_and_are_small(bundled_site):
     site, _, _ = bundled_site
     files = first_search_files(site)
-    assert [f.name for f in files] == ["search.js", "search-engine.js", "lunr.js", "index.js", "docs.js"]
+    assert [f.name for f in files] == ["search.js", "search-engine.js", "lunr.js", "index.js"]
     assert all(f.is_file() for f in files)
     gzipped = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
-    assert gzipped < 200_000
-    assert len(text_files(site)) == 13
+    assert gzipped < 60_000
+    assert len(list((site / "assets" / "search" / "text").glob("*.js"))) == 13
+    assert not (site / "assets" / "search" / "docs.js").exists()
 
 
 def test_built_index_is_byte_identical_across_builds(bundled_site, tmp_path):

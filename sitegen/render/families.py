@@ -14,6 +14,8 @@ from sitegen.render import bibtex, feeds, pages
 from sitegen.render.context import SiteContext
 from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
+from sitegen.search import saved
+from sitegen.search.documents import documents
 
 NEWEST_ON_HOME = 20
 TOP_TOPICS_ON_HOME = 12
@@ -125,6 +127,27 @@ def feed_family(site: SiteContext) -> Output:
     if atom is None or json_feed is None:
         return Output()
     return Output(files={"feed.xml": atom, "feed.json": json_feed})
+
+
+def saved_search_family(site: SiteContext) -> Output:
+    """An Atom and a JSON feed per saved search (`extra.sitegen.feeds`), once any paper has a date."""
+    searches, name, url = site.options.feeds, site.options.site_name, site.options.site_url
+    latest = feeds.newest(site.annotated, 1)
+    if not searches or not latest:
+        return Output()
+    docs = documents(site.annotated, site.topics)
+    out = Output()
+    for search in searches:
+        chosen = set(saved.found(search, docs, site.topics))
+        papers = [a for a in site.annotated if a.slug in chosen]
+        atom_path, json_path = saved.feed_paths(search)
+        subtitle = f"The newest papers a saved search finds: {search.query()}"
+        atom = feeds.atom(feeds.Feed(atom_path, f"{name}: {search.name}", subtitle, search.query()), papers, name,
+                          url, empty=latest[0][1])
+        json_feed = feeds.json_feed(feeds.Feed(json_path, f"{name}: {search.name}", subtitle, search.query()),
+                                    papers, name, url, empty=True)
+        out.files.update({atom_path: atom or "", json_path: json_feed or ""})
+    return out
 
 
 def home_family(site: SiteContext) -> Output:

@@ -61,10 +61,13 @@ def newest(papers: Iterable[Annotated], size: int = FEED_SIZE) -> list[tuple[Ann
     return dated[:size]
 
 
-def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None) -> str | None:
-    """Return the Atom feed of the newest dated papers, or None when no paper has a date."""
+def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None,
+         empty: datetime.date | None = None) -> str | None:
+    """Return the Atom feed of the newest dated papers; when no paper has a date, an empty feed updated on
+    the day `empty` (a saved search that finds nothing yet), or None without it."""
     entries = newest(papers)
-    if not entries:
+    updated = entries[0][1] if entries else empty
+    if updated is None:
         return None
     fg = FeedGenerator()
     fg.id(_feed_id(feed, site_name))
@@ -75,7 +78,7 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
     fg.link(href=_href(feed, feed.page, site_url), rel="alternate", type="text/html")
     if site_url:
         fg.link(href=_href(feed, feed.path, site_url), rel="self", type="application/atom+xml")
-    fg.updated(_instant(entries[0][1]))
+    fg.updated(_instant(updated))
     for a, day in entries:
         fe = fg.add_entry(order="append")
         fe.id(_entry_id(a))
@@ -94,10 +97,12 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
     return str(fg.atom_str(pretty=True).decode("utf-8"))
 
 
-def json_feed(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None) -> str | None:
-    """Return the JSON Feed 1.1 of the newest dated papers, or None when no paper has a date."""
+def json_feed(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None,
+              empty: bool = False) -> str | None:
+    """Return the JSON Feed 1.1 of the newest dated papers; when no paper has a date, an empty feed if asked,
+    else None."""
     entries = newest(papers)
-    if not entries:
+    if not entries and not empty:
         return None
     data: dict[str, object] = {
         "version": JSON_FEED_VERSION,

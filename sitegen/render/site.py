@@ -24,6 +24,7 @@ FAMILIES: tuple[tuple[str, Callable[[SiteContext], families.Output]], ...] = (
     ("dates", families.dates_family),
     ("stats", families.stats_family),
     ("feeds", families.feed_family),
+    ("saved searches", families.saved_search_family),
     ("home", families.home_family),
 )
 """Every page family, in the order the site is assembled."""

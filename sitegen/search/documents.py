@@ -25,7 +25,6 @@ class SearchDoc:
     """Positions of the paper's topics in the topic list."""
     has_code: bool
     """Whether the paper links to code."""
-    """Whether the abstract links to code."""
     abstract: str
     """Plain abstract (untrusted text), for the index and the result snippet."""
     tags: str
@@ -36,6 +35,8 @@ class SearchDoc:
     """Author names (untrusted text), for the index and the result."""
     working_code: bool = False
     """Whether a code link's newest check found it working (sitegen check-links)."""
+    ids: tuple[str, ...] = ()
+    """The paper's identifiers a reader may search for: its arXiv id."""
 
 
 AUTHORS_INDEXED = 50
@@ -61,5 +62,6 @@ def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list
             tags=" ".join(tag.name for tag in tags),
             notes=notes_to_text(a.note.body) if a.note else "",
             authors=a.paper.facts.authors[:AUTHORS_INDEXED],
+            ids=tuple(filter(None, [a.paper.facts.arxiv_id or a.arxiv_id])),
         ))
     return docs

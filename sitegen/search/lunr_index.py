@@ -38,17 +38,22 @@ class Field:
     boost: int
 
 
-FIELDS = (Field("title", 10), Field("tags", 5), Field("authors", 4), Field("abstract", 1), Field("notes", 2))
-"""Titles, topics and author names weigh more than abstracts; notes, written by a curator, a little more."""
+FIELDS = (Field("title", 10), Field("tags", 5), Field("authors", 4), Field("abstract", 1), Field("notes", 2),
+          Field("ids", 10), Field("lead", 0))
+"""Titles, topics and author names weigh more than abstracts; notes, written by a curator, a little more;
+an arXiv id (`2305.11627` is the words 2305 and 11627) finds its paper. `lead` is the title's first word
+(but stop words) and weighs nothing: it tells the engine which hits may have a title starting with the query,
+so that only their titles are loaded to check."""
 
 
-def _field_texts(doc: SearchDoc) -> dict[str, str]:
+def field_texts(doc: SearchDoc) -> dict[str, str]:
     return {"title": doc.title, "tags": doc.tags, "authors": " ".join(doc.authors), "abstract": doc.abstract,
-            "notes": doc.notes}
+            "notes": doc.notes, "ids": " ".join(doc.ids),
+            "lead": next((w for w in index_text(doc.title).split(" ") if w and w not in STOP_WORDS), "")}
 
 
 @functools.lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     return str(porter_stemmer.stem(word))
 
 
@@ -58,7 +63,7 @@ B = 0.75
 LUNR_VERSION = "2.3.9"
 SEARCH_PIPELINE = ["stemmer"]
 """What lunr.js runs a query through (the index's own pipeline, stop words and stemmer, is applied here)."""
-_STOP_WORDS = frozenset(lunr.stop_word_filter.WORDS)
+STOP_WORDS = frozenset(lunr.stop_word_filter.WORDS)
 
 
 def compact_index(docs: list[SearchDoc]) -> dict[str, Any]:
@@ -71,10 +76,10 @@ def compact_index(docs: list[SearchDoc]) -> dict[str, Any]:
     counts: list[list[Counter[str]]] = []
     lengths = [[0] * len(docs) for _ in FIELDS]
     for ref, doc in enumerate(docs):
-        texts = _field_texts(doc)
+        texts = field_texts(doc)
         row = []
         for f, field in enumerate(FIELDS):
-            terms = [_stem(w) for w in index_text(texts[field.name]).split(" ") if w and w not in _STOP_WORDS]
+            terms = terms_of(texts[field.name])
             lengths[f][ref] = len(terms)
             row.append(Counter(terms))
         counts.append(row)
@@ -97,6 +102,16 @@ def compact_index(docs: list[SearchDoc]) -> dict[str, Any]:
             vectors[f][ref] = flat
     return {"format": FORMAT, "version": LUNR_VERSION, "pipeline": SEARCH_PIPELINE, "fields": [f.name for f in FIELDS],
             "scale": WEIGHT_SCALE, "terms": terms, "vectors": vectors}
+
+
+def terms_of(text: str) -> list[str]:
+    """Return the index terms of text, in order: its words, stop words dropped, the rest stemmed (lunr's pipeline)."""
+    return [stem(w) for w in index_text(text).split(" ") if w and w not in STOP_WORDS]
+
+
+def doc_terms(doc: SearchDoc) -> set[str]:
+    """Return every index term of a document, in any field."""
+    return {term for text in field_texts(doc).values() for term in terms_of(text)}
 
 
 def utf16_key(term: str) -> bytes:

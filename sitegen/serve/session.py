@@ -28,7 +28,7 @@ from typing import TextIO
 from sitegen import fs
 from sitegen.annotate.stage import annotate_one
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, Built, build
+from sitegen.build import BuildOptions, Built, build, saved_feeds
 from sitegen.errors import Report, SitegenError
 from sitegen.ingest.stage import ArchiveContents
 from sitegen.model import Annotated, Note
@@ -147,7 +147,8 @@ class Session:
         staged = built.staged
         self._write_files(built, {rel: text for rel, text in update.rendered.files.items()
                                   if built.rendered.files[rel] != text})
-        write_assets(search_index(update.docs, update.site.topics, staged.layout.work / "cache").files,
+        write_assets(search_index(update.docs, update.site.topics, staged.layout.work / "cache",
+                                  saved_feeds(update.site)).files,
                      staged.layout.site)
         incremental.finish(staged.layout.work, staged.layout.site, staged.stamp, update.markdown)
         self.built = replace(built, contents=update.contents, annotated=annotated, site=update.site,

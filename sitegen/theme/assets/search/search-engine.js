@@ -1,18 +1,31 @@
 /*
- * sitegen's search engine. The lunr index was built once, at build time, by lunr.py (sitegen/search/); this
- * script loads it as <script> files, because fetch() fails on file://, and queries it with lunr.js 2.3.9.
- * It knows nothing of the page: search.js draws the results.
+ * sitegen's search engine. The lunr index was built once, at build time, by lunr.py (sitegen/search/) and cut
+ * into pieces by term (sitegen/search/shards.py). This script loads the pieces a query needs as <script> files,
+ * because fetch() fails on file://, rebuilds from them the part of lunr's index the query reads, and queries it
+ * with lunr.js 2.3.9: the scores are lunr's own. It knows nothing of the page: search.js draws the results.
  *
- *   sitegenEngine.open()                  -> Promise of an Engine (lunr.js, the index and the result data)
- *   engine.search(text, {topic, year, code}) -> hits [{ref, score, terms}], best first; always an array
- *   engine.docs[ref], engine.abstract(ref), engine.matches(word, terms), engine.hasWords(text)
+ *   sitegenEngine.open()                       -> Promise of an Engine (lunr.js and the manifest)
+ *   engine.search(text, {topic, year, code})   -> Promise of {hits: [{ref, score, terms}], corrected, typeMore}
+ *   engine.docs(refs), engine.abstract(ref), engine.matches(word, terms), engine.hasWords(text), engine.feeds
+ *
+ * Beyond lunr: a word that matches nothing is corrected to the index's likeliest term one edit away (two for
+ * long words); "quoted phrases" and a query that is a paper's title, or the start of one, rank those papers
+ * first, checked against the papers' own text; an arXiv id (arXiv:2305.11627v2) is searched as its words.
  */
 (function () {
   "use strict";
 
-  var FORMAT = 1;                          // sitegen/search/lunr_index.py FORMAT
+  var FORMAT = 2;                          // sitegen/search/shards.py FORMAT
   var NOT_WORD = /[^\p{L}\p{N}_]+/gu;      // Python's \W: the cut of sitegen/search/text.py index_text()
   var ENDS_IN_WORD = /[\p{L}\p{N}_]$/u;
+  var ARXIV = /\barxiv:\s*|\bhttps?:\/\/(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\//gi;
+  var ARXIV_VERSION = /\b(\d{4}\.\d{4,5})v\d+\b/g;
+  var PREFIX_RUNS = 3;                     // a typed prefix spanning more term files completes once typed further
+  var CANDIDATES = 50;                     // top hits checked against their title (and text, for a phrase)
+  var CORRECTED_BOOST = 0.5;               // a corrected word counts less than one typed right
+  var LONG_WORD = 8;                       // words this long may be two edits off
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789";
+  var HAS_DIGIT = /\p{N}/u;               // numbers and ids are not corrected: 2505.00002 is not 2505.00001
 
   var base = document.currentScript.src.replace(/[^\/]*$/, "");
   var received = Object.create(null);
@@ -50,65 +63,88 @@
     return !lunr.stopWordFilter(new lunr.Token(word));
   }
 
-  /* Turn the compact index (lunr_index.encode) back into lunr's serialised form. The postings (term ->
-     documents) are the vectors transposed; building all of them as objects up front costs most of the
-     load time at 10k papers, so each term's posting is made when a query first reads it. */
-  var NO_METADATA = Object.freeze({});
-
-  function decode(data) {
-    var fields = data.fields, terms = data.terms, vectors = [], docsOf = [];
-    var t, f;
-    for (f = 0; f < fields.length; f++) {
-      var field = fields[f], perDoc = data.vectors[f], lists = new Array(terms.length);
-      for (var ref = 0; ref < perDoc.length; ref++) {
-        var flat = perDoc[ref], elements = new Array(flat.length);
-        t = 0;
-        for (var i = 0; i < flat.length; i += 2) {
-          t += flat[i];
-          elements[i] = t;
-          elements[i + 1] = flat[i + 1] / data.scale;
-          (lists[t] || (lists[t] = [])).push(ref);
-        }
-        vectors.push([field + "/" + ref, elements]);
-      }
-      docsOf.push(lists);
-    }
-    function lazyField(posting, field, refs) {
-      Object.defineProperty(posting, field, {
-        enumerable: true, configurable: true,
-        get: function () {
-          var documents = {};
-          if (refs) for (var k = 0; k < refs.length; k++) documents[refs[k]] = NO_METADATA;
-          Object.defineProperty(posting, field, { value: documents, enumerable: true });
-          return documents;
-        }
-      });
-    }
-    var invertedIndex = new Array(terms.length);
-    for (t = 0; t < terms.length; t++) {
-      var posting = { _index: t };
-      for (f = 0; f < fields.length; f++) lazyField(posting, fields[f], docsOf[f][t]);
-      invertedIndex[t] = [terms[t], posting];
-    }
-    return {
-      version: data.version, fields: fields, pipeline: data.pipeline, fieldVectors: vectors,
-      invertedIndex: invertedIndex
-    };
+  /* The query as typed: its words in order, its quoted phrases (two words or more), and whether the last word
+     is still being typed. An arXiv id loses its `arXiv:` or its arXiv or Hugging Face address, and its version. */
+  function parse(text) {
+    var cleaned = text.replace(ARXIV, " ").replace(ARXIV_VERSION, "$1"), phrases = [];
+    cleaned.replace(/"([^"]*)"/g, function (whole, inner) {
+      var list = words(inner);
+      if (list.length > 1) phrases.push(list);
+      return whole;
+    });
+    return { words: words(cleaned), phrases: phrases, typing: ENDS_IN_WORD.test(text) };
   }
 
-  function Engine(indexData, docsData) {
-    if (!indexData || indexData.format !== FORMAT) throw new Error("unknown search index format");
-    this.index = lunr.Index.load(decode(indexData));
-    this.terms = indexData.terms;          // sorted in UTF-16 order, as JavaScript compares
-    this.shard = docsData.shard;
-    this.topics = docsData.topics;
-    this.topicNumber = new Map(docsData.topics.map(function (topic, n) { return [topic[0], n]; }));
-    this.docs = docsData.docs.map(function (row, ref) {
-      var doc = { ref: ref };
-      docsData.fields.forEach(function (name, k) { doc[name] = row[k]; });
-      return doc;
-    });
+  /* Whether list holds run as consecutive words (from `from`, the last one as a prefix when `open`). */
+  function holds(list, run, open) {
+    for (var start = 0; start + run.length <= list.length; start++) {
+      if (startsAt(list, run, start, open)) return true;
+    }
+    return false;
+  }
+
+  function startsAt(list, run, start, open) {
+    for (var i = 0; i < run.length; i++) {
+      var word = list[start + i], last = i === run.length - 1;
+      if (word === undefined || !(word === run[i] || (open && last && word.lastIndexOf(run[i], 0) === 0))) return false;
+    }
+    return true;
+  }
+
+  /* Optimal string alignment distance between a and b, or limit + 1 once it must exceed limit. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var before = null, previous = [], row = [], i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      row = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          value = Math.min(value, before[j - 2] + 1);
+        }
+        row.push(value);
+        if (value < least) least = value;
+      }
+      if (least > limit) return limit + 1;
+      before = previous;
+      previous = row;
+    }
+    return previous[b.length];
+  }
+
+  /* Every string one deletion, transposition, substitution or insertion away from word. */
+  function edits(word) {
+    var out = [], i, c;
+    for (i = 0; i <= word.length; i++) {
+      var head = word.slice(0, i), tail = word.slice(i);
+      if (tail) out.push(head + tail.slice(1));
+      if (tail.length > 1) out.push(head + tail[1] + tail[0] + tail.slice(2));
+      for (c = 0; c < LETTERS.length; c++) {
+        if (tail) out.push(head + LETTERS[c] + tail.slice(1));
+        out.push(head + LETTERS[c] + tail);
+      }
+    }
+    return out;
+  }
+
+  var NO_METADATA = Object.freeze({});
+
+  function Engine(manifest) {
+    if (!manifest || manifest.format !== FORMAT) throw new Error("unknown search index format");
+    this.manifest = manifest;
+    this.fields = manifest.fields;
+    this.runStarts = manifest.chunks;      // each term file's first term, in UTF-16 order as JavaScript compares
+    this.runs = [];
+    this.count = manifest.count;
+    this.topics = manifest.topics;
+    this.feeds = manifest.feeds || [];
+    this.topicNumber = new Map(manifest.topics.map(function (topic, n) { return [topic[0], n]; }));
+    this.pipeline = lunr.Pipeline.load(manifest.pipeline);
     this.stemCache = new Map();
+    this.vocabulary = null;
   }
 
   /* The index terms a word stands for. lunr.py's Porter stemmer, which built the index, ends a stem in "i"
@@ -118,7 +154,7 @@
   Engine.prototype.stems = function (word) {
     var stems = this.stemCache.get(word);
     if (stems === undefined) {
-      var stem = this.index.pipeline.runString(word).join(" "), last = stem.slice(-1);
+      var stem = this.pipeline.runString(word).join(" "), last = stem.slice(-1);
       stems = [stem];
       if (word.length > 2 && (last === "y" || last === "i")) stems.push(stem.slice(0, -1) + (last === "y" ? "i" : "y"));
       this.stemCache.set(word, stems);
@@ -126,90 +162,371 @@
     return stems;
   };
 
-  /* Whether some index term starts with prefix (binary search). */
-  Engine.prototype.hasPrefix = function (prefix) {
-    var lo = 0, hi = this.terms.length;
+  /* The number of the term file a term is in, or would be: the last whose first term is not after it. */
+  Engine.prototype.runOf = function (term) {
+    var lo = 0, hi = this.runStarts.length - 1;
     while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (this.terms[mid] < prefix) lo = mid + 1; else hi = mid;
+      var mid = (lo + hi + 1) >> 1;
+      if (this.runStarts[mid] <= term) lo = mid; else hi = mid - 1;
     }
-    return lo < this.terms.length && this.terms[lo].lastIndexOf(prefix, 0) === 0;
+    return lo;
   };
 
-  /* The prefix to complete for the word being typed: the word, or a little less of it ("pruni" -> "prun"),
-     since the index holds stems, which are not always prefixes of the longer forms. */
-  Engine.prototype.prefixFor = function (word) {
-    var least = Math.max(2, Math.ceil(word.length * 0.6));
-    for (var n = word.length; n >= least; n--) {
-      if (this.hasPrefix(word.slice(0, n))) return word.slice(0, n);
-    }
-    return null;
+  /* The term files holding the terms that start with prefix: [first, last]. */
+  Engine.prototype.span = function (prefix) {
+    return [this.runOf(prefix), this.runOf(prefix + "\uffff")];
   };
 
-  /* The lunr query clauses for text, and what each word requires of a hit; none when text has no word. */
-  Engine.prototype.clauses = function (text) {
-    var self = this, list = words(text), typing = ENDS_IN_WORD.test(text);
-    var clauses = [], wanted = [];
-    list.forEach(function (word, i) {
-      var stop = isStopWord(word);
-      var prefix = typing && i === list.length - 1 ? self.prefixFor(word) : null;
-      if (!stop) {
-        var stems = self.stems(word);
-        stems.forEach(function (stem) { clauses.push({ term: stem, usePipeline: false }); });
-        wanted.push({ stems: stems, prefix: prefix });
+  Engine.prototype.loadRuns = function (numbers) {
+    var self = this;
+    return Promise.all(numbers.filter(function (n, i) {
+      return numbers.indexOf(n) === i && n < self.runStarts.length && !self.runs[n];
+    }).map(function (n) {
+      return load("terms/" + n).then(function (data) {
+        var at = new Map();
+        data.terms.forEach(function (term, i) { at.set(term, i); });
+        self.runs[n] = { terms: data.terms, postings: data.postings, at: at, start: self.manifest.starts[n] };
+      });
+    }));
+  };
+
+  /* A loaded term's number and postings, or null when the index has no such term. */
+  Engine.prototype.posting = function (term) {
+    var run = this.runStarts.length ? this.runs[this.runOf(term)] : null, i = run ? run.at.get(term) : undefined;
+    return i === undefined ? null : { number: run.start + i, postings: run.postings[i] };
+  };
+
+  /* The loaded terms that start with prefix, in order. */
+  Engine.prototype.withPrefix = function (prefix) {
+    var out = [], span = this.span(prefix);
+    for (var n = span[0]; n <= span[1]; n++) {
+      var terms = this.runs[n] ? this.runs[n].terms : [], lo = 0, hi = terms.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (terms[mid] < prefix) lo = mid + 1; else hi = mid;
       }
-      if (prefix) {
-        clauses.push({ term: prefix, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.3 });
+      for (; lo < terms.length && terms[lo].lastIndexOf(prefix, 0) === 0; lo++) out.push(terms[lo]);
+    }
+    return out;
+  };
+
+  /* The words of a query, each with its stems and, for the word being typed, the shortest prefix to try
+     (the index holds stems, which are not always prefixes of the longer forms: "pruni" -> "prun"). */
+  Engine.prototype.plan = function (parsed) {
+    var self = this, last = parsed.words.length - 1;
+    return parsed.words.map(function (word, i) {
+      var stop = isStopWord(word), typing = parsed.typing && i === last;
+      return { word: word, stop: stop, stems: stop ? [] : self.stems(word), typing: typing,
+               least: !typing ? null : HAS_DIGIT.test(word) ? word : word.slice(0, Math.max(2, Math.ceil(word.length * 0.6))),
+               prefix: null, corrected: null };
+    });
+  };
+
+  /* The term files a plan reads. A prefix spanning many files is completed only once it spans few. */
+  Engine.prototype.runsFor = function (plan) {
+    var self = this, numbers = [];
+    if (!this.runStarts.length) return numbers;
+    plan.forEach(function (word) {
+      word.stems.forEach(function (stem) { numbers.push(self.runOf(stem)); });
+      if (!word.typing) return;
+      var wide = self.span(word.least), narrow = self.span(word.word), span = null;
+      if (wide[1] - wide[0] < PREFIX_RUNS) span = wide;
+      else if (narrow[1] - narrow[0] < PREFIX_RUNS) span = narrow;
+      for (var n = span ? span[0] : 1, end = span ? span[1] : 0; n <= end; n++) numbers.push(n);
+      word.spanned = Boolean(span);
+    });
+    return numbers;
+  };
+
+  /* After loading: the prefix each typed word completes, the longest that some loaded term starts with. */
+  Engine.prototype.complete = function (plan) {
+    var self = this;
+    plan.forEach(function (word) {
+      if (!word.typing || !word.spanned) return;
+      for (var n = word.word.length; n >= word.least.length; n--) {
+        var prefix = word.word.slice(0, n);
+        if (self.withPrefix(prefix).length) { word.prefix = prefix; return; }
       }
     });
-    return { clauses: clauses, wanted: wanted };
+  };
+
+  /* Whether a planned word is found in the index as it is. */
+  Engine.prototype.found = function (word) {
+    var self = this;
+    return word.stop || word.prefix !== null || word.stems.some(function (stem) { return self.posting(stem); });
+  };
+
+  /* The likeliest correction of a word that matches nothing: among the index terms nearest to it, the one in
+     the most papers. Near is one edit (two for long words) from the word a term usually stands for, or from
+     the word's stem; or one edit of the word, stemmed. */
+  Engine.prototype.correction = function (word) {
+    var vocabulary = this.vocabulary, stem = this.stems(word)[0], best = null, limit = word.length >= LONG_WORD ? 2 : 1;
+    function offer(term, away, shown) {
+      var count = vocabulary.count.get(term);
+      if (count === undefined || term === stem) return;
+      if (!best || away < best.away || (away === best.away && count > best.count)) {
+        best = { term: term, away: away, count: count, shown: shown };
+      }
+    }
+    var pipeline = this.pipeline;
+    edits(word).forEach(function (edit) {
+      if (edit && !isStopWord(edit)) offer(pipeline.runString(edit).join(" "), 1, edit);
+    });
+    function near(byLength, form, shown) {
+      for (var length = form.length - limit; length <= form.length + limit; length++) {
+        (byLength.get(length) || []).forEach(function (entry) {
+          var away = distance(form, entry[0], limit);
+          if (away <= limit) offer(entry[1], away, shown(entry));
+        });
+      }
+    }
+    near(vocabulary.byWord, word, function (entry) { return entry[0]; });
+    near(vocabulary.byTerm, stem, function (entry) {
+      return word.lastIndexOf(stem, 0) === 0 ? entry[0] + word.slice(stem.length) : entry[0];
+    });
+    return best;
+  };
+
+  Engine.prototype.loadVocabulary = function () {
+    var self = this;
+    function add(map, key, entry) {
+      (map.get(key.length) || map.set(key.length, []).get(key.length)).push(entry);
+    }
+    return load("words").then(function (data) {
+      if (!self.vocabulary) {
+        var count = new Map(), byTerm = new Map(), byWord = new Map();
+        data.terms.forEach(function (term, i) {
+          var spelled = data.word[i], usual = spelled[0] === "=" ? spelled.slice(1) : term + spelled;
+          count.set(term, data.df[i]);
+          add(byTerm, term, [term, term]);
+          add(byWord, usual, [usual, term]);
+        });
+        self.vocabulary = { count: count, byTerm: byTerm, byWord: byWord };
+      }
+    });
+  };
+
+  /* Correct the words found nothing for (but numbers); load the term files of the corrections. */
+  Engine.prototype.correct = function (plan) {
+    var self = this, lost = plan.filter(function (word) { return !self.found(word) && !HAS_DIGIT.test(word.word); });
+    if (!lost.length) return Promise.resolve();
+    return this.loadVocabulary().then(function () {
+      lost.forEach(function (word) { word.corrected = self.correction(word.word); });
+      return self.loadRuns(lost.filter(function (w) { return w.corrected; }).map(function (w) {
+        return self.runOf(w.corrected.term);
+      }));
+    });
+  };
+
+  /* The lunr clauses for a plan, and what each word requires of a hit. */
+  function clauses(plan) {
+    var list = [], wanted = [];
+    plan.forEach(function (word) {
+      if (word.corrected) {
+        list.push({ term: word.corrected.term, usePipeline: false, boost: CORRECTED_BOOST });
+        wanted.push({ stems: [word.corrected.term], prefix: null });
+        return;
+      }
+      if (!word.stop) {
+        word.stems.forEach(function (stem) { list.push({ term: stem, usePipeline: false }); });
+        wanted.push({ stems: word.stems, prefix: word.prefix });
+      }
+      if (word.prefix) {
+        list.push({ term: word.prefix, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.3 });
+      }
+    });
+    return { clauses: list, wanted: wanted };
+  }
+
+  /* The query's terms: each clause's term, or the terms its prefix expands to, that the index has, with the sum
+     of the boosts of the clauses naming it (lunr's query vector, the same for every field). */
+  Engine.prototype.queryTerms = function (list) {
+    var self = this, boosts = new Map();
+    list.forEach(function (clause) {
+      var expanded = clause.wildcard ? self.withPrefix(clause.term) : self.posting(clause.term) ? [clause.term] : [];
+      var boost = clause.boost === undefined ? 1 : clause.boost;
+      expanded.forEach(function (term) { boosts.set(term, (boosts.get(term) || 0) + boost); });
+    });
+    return boosts;
+  };
+
+  /* lunr's scores for the clauses, as lunr.Index.prototype.query computes them, straight from the postings:
+     for each field holding a query term, the query vector's dot product with the field vector, over the query
+     vector's magnitude; summed over fields. Returns [{ref, score, terms, meta}] with meta[term][field] as in
+     lunr's matchData. (lunr.js's own query over the same terms, lunrQuery() below, gives the same, and is what
+     the tests check this against; it builds an object per document and field, several times slower.) */
+  Engine.prototype.score = function (list) {
+    var self = this, boosts = this.queryTerms(list), scale = this.manifest.scale, magnitude = 0;
+    var scores = new Map(), meta = new Map();
+    // In the index's term order, as lunr's vectors add up their products.
+    Array.from(boosts.keys()).sort().forEach(function (term) {
+      var boost = boosts.get(term);
+      magnitude += boost * boost;
+      var postings = self.posting(term).postings;
+      self.fields.forEach(function (field, f) {
+        var flat = postings[f], ref = 0;
+        for (var i = 0; i < flat.length; i += 2) {
+          ref += flat[i];
+          var seen = meta.get(ref);
+          if (!seen) { seen = Object.create(null); meta.set(ref, seen); scores.set(ref, new Float64Array(self.fields.length)); }
+          (seen[term] || (seen[term] = Object.create(null)))[field] = NO_METADATA;
+          scores.get(ref)[f] += boost * (flat[i + 1] / scale);
+        }
+      });
+    });
+    // lunr divides each field's dot product by that field's query vector's magnitude: every field's holds every
+    // query term with the same boosts, so it is one magnitude.
+    var norm = Math.sqrt(magnitude), hits = [];
+    meta.forEach(function (seen, ref) {
+      var perField = scores.get(ref), total = 0;
+      for (var f = 0; f < perField.length; f++) total += perField[f] / norm || 0;
+      hits.push({ ref: ref, score: total, terms: new Set(Object.keys(seen)), meta: seen });
+    });
+    return hits;
+  };
+
+  /* The same results from lunr.js itself: the part of lunr's index the clauses read (their terms' postings and,
+     for the documents holding them, those terms' entries of the field vectors), queried with lunr.Index. */
+  Engine.prototype.lunrQuery = function (list) {
+    var terms = Array.from(this.queryTerms(list).keys()), index = this.partIndex(terms);
+    return index.query(function (q) {
+      list.forEach(function (clause) { q.term(clause.term, Object.assign({}, clause)); });
+    }).map(function (result) {
+      var meta = result.matchData.metadata;
+      return { ref: Number(result.ref), score: result.score, terms: new Set(Object.keys(meta)), meta: meta };
+    });
+  };
+
+  Engine.prototype.partIndex = function (terms) {
+    var self = this, sorted = terms.slice().sort(), inverted = Object.create(null), vectors = Object.create(null);
+    var scale = this.manifest.scale;
+    sorted.forEach(function (term) {
+      var found = self.posting(term), entry = { _index: found.number };
+      self.fields.forEach(function (field, f) {
+        var flat = found.postings[f], refs = {}, ref = 0;
+        for (var i = 0; i < flat.length; i += 2) {
+          ref += flat[i];
+          refs[ref] = NO_METADATA;
+          var key = field + "/" + ref;
+          (vectors[key] || (vectors[key] = [])).push(found.number, flat[i + 1] / scale);
+        }
+        entry[field] = refs;
+      });
+      inverted[term] = entry;
+    });
+    var fieldVectors = Object.create(null);
+    Object.keys(vectors).forEach(function (key) { fieldVectors[key] = new lunr.Vector(vectors[key]); });
+    return new lunr.Index({ invertedIndex: inverted, fieldVectors: fieldVectors,
+                            tokenSet: lunr.TokenSet.fromArray(sorted), fields: this.fields, pipeline: this.pipeline });
   };
 
   /* Whether text has a word to search for (not only stop words or punctuation). */
   Engine.prototype.hasWords = function (text) {
-    return this.clauses(text).clauses.length > 0;
+    var parsed = parse(text), last = parsed.words.length - 1;
+    return parsed.words.some(function (word, i) { return !isStopWord(word) || (parsed.typing && i === last); });
   };
 
-  /* Return the hits ({ref, score, terms}) that match every word of text and pass the filters, best first.
-     Text without a word matches every paper the filters pass (none when no filter is set). The query is built
-     with lunr's API, never parsed, so `foo:`, `~` or `^` typed by accident are just text. */
+  /* Return {hits, corrected}: the hits ({ref, score, terms}) that match every word of text and pass the
+     filters, best first, and the query as searched when a word was corrected (else null). Text without a word
+     matches every paper the filters pass (none when no filter is set). The query is built with lunr's API,
+     never parsed, so `foo:`, `~` or `^` typed by accident are just text. */
   Engine.prototype.search = function (text, filters) {
-    var self = this, query = this.clauses(text), chosen = filters || {};
-    var hits;
-    if (!query.clauses.length) {
-      if (!(chosen.topic || chosen.year || chosen.code)) return [];
-      hits = this.docs.map(function (doc) { return { ref: doc.ref, score: 0, terms: new Set() }; });
-    } else {
-      hits = this.index.query(function (q) {
-        query.clauses.forEach(function (clause) { q.term(clause.term, clause); });
-      }).map(function (result) {
-        return { ref: Number(result.ref), score: result.score, terms: new Set(Object.keys(result.matchData.metadata)) };
-      }).filter(function (hit) {
-        return query.wanted.every(function (want) { return self.satisfies(hit, want); });
-      }).sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
+    var self = this, chosen = filters || {}, parsed = parse(text), plan = this.plan(parsed);
+    if (!clauses(plan).clauses.length && !plan.some(function (w) { return w.typing; })) {
+      if (!(chosen.topic || chosen.year || chosen.code)) return Promise.resolve({ hits: [], corrected: null });
+      var all = [];
+      for (var ref = 0; ref < this.count; ref++) {
+        if (this.passes(ref, chosen)) all.push({ ref: ref, score: 0, terms: new Set(), meta: {} });
+      }
+      return Promise.resolve({ hits: all, corrected: null });
     }
-    return hits.filter(function (hit) { return self.passes(self.docs[hit.ref], chosen); });
+    return this.loadRuns(this.runsFor(plan)).then(function () {
+      self.complete(plan);
+      return self.correct(plan);
+    }).then(function () {
+      var query = clauses(plan);
+      // A word being typed that is too short to complete yet (it would load much of the index) waits.
+      if (!query.clauses.length) return { hits: [], corrected: null, typeMore: plan.some(function (w) { return w.typing; }) };
+      var hits = self.score(query.clauses).filter(function (hit) {
+        return query.wanted.every(function (want) { return self.satisfies(hit, want); }) && self.passes(hit.ref, chosen);
+      }).sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
+      var corrected = plan.some(function (w) { return w.corrected; }) ? plan.map(function (w) {
+        return w.corrected ? w.corrected.shown : w.word;
+      }).join(" ") : null;
+      return self.rerank(hits, parsed, query.wanted).then(function (ranked) {
+        return { hits: ranked, corrected: corrected };
+      });
+    });
   };
 
-  /* Whether a hit has a word: one of its stems, or a term starting with its prefix while it is typed. */
-  Engine.prototype.satisfies = function (hit, want) {
-    if (want.stems.some(function (stem) { return hit.terms.has(stem); })) return true;
+  /* Whether a hit has a word: one of its stems, or a term starting with its prefix while it is typed;
+     in field, when one is named. */
+  Engine.prototype.satisfies = function (hit, want, field) {
+    function has(term) { return hit.meta[term] && (!field || hit.meta[term][field]); }
+    if (want.stems.some(has)) return true;
     if (want.prefix === null) return false;
-    for (var term of hit.terms) if (term.lastIndexOf(want.prefix, 0) === 0) return true;
+    for (var term of hit.terms) if (term.lastIndexOf(want.prefix, 0) === 0 && has(term)) return true;
     return false;
   };
 
-  Engine.prototype.passes = function (doc, filters) {
-    if (filters.topic && doc.topics.indexOf(this.topicNumber.get(filters.topic)) < 0) return false;
-    if (filters.year && String(doc.year) !== filters.year) return false;
-    if (filters.code === "working") return doc.code === 2;  // a live, non-empty repository, as last checked
-    return !(filters.code && !doc.code);
+  /* Rank first, among the top hits, the papers whose title is the query, then those whose title starts with
+     it, then those holding every quoted phrase in their title or abstract; lunr's order otherwise. */
+  Engine.prototype.rerank = function (hits, parsed, wanted) {
+    var self = this, top = hits.slice(0, CANDIDATES);
+    // A title can start with the query only if its first word (but stop words) is the query's: the index's
+    // `lead` field says which hits that is, so only their titles are loaded.
+    var titled = top.filter(function (hit) {
+      return wanted.length && self.satisfies(hit, wanted[0], "lead") &&
+        wanted.every(function (want) { return self.satisfies(hit, want, "title"); });
+    });
+    var phrased = parsed.phrases.length ? top : [];
+    return Promise.all([
+      this.docs(titled.concat(phrased).map(function (hit) { return hit.ref; })),
+      Promise.all(phrased.map(function (hit) { return self.abstract(hit.ref); }))
+    ]).then(function (loaded) {
+      var tier = new Map(), docs = loaded[0], abstracts = loaded[1];
+      titled.forEach(function (hit, i) {
+        var title = words(docs[i].title), query = parsed.words;
+        if (title.length === query.length && startsAt(title, query, 0, false)) tier.set(hit.ref, 0);
+        else if (query.length && startsAt(title, query, 0, parsed.typing)) tier.set(hit.ref, 1);
+      });
+      phrased.forEach(function (hit, i) {
+        var title = words(docs[titled.length + i].title), abstract = words(abstracts[i]);
+        var all = parsed.phrases.every(function (phrase) { return holds(title, phrase) || holds(abstract, phrase); });
+        if (all && !tier.has(hit.ref)) tier.set(hit.ref, 2);
+      });
+      if (!tier.size) return hits;
+      var rank = function (hit) { return tier.has(hit.ref) ? tier.get(hit.ref) : 3; };
+      return top.map(function (hit, i) { return [rank(hit), i, hit]; })
+        .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; })
+        .map(function (entry) { return entry[2]; }).concat(hits.slice(CANDIDATES));
+    });
+  };
+
+  Engine.prototype.passes = function (ref, filters) {
+    var m = this.manifest;
+    if (filters.topic && m.topic[ref].indexOf(this.topicNumber.get(filters.topic)) < 0) return false;
+    if (filters.year && String(m.year[ref]) !== filters.year) return false;
+    if (filters.code === "working") return m.code[ref] === 2;  // a live, non-empty repository, as last checked
+    return !(filters.code && !m.code[ref]);
+  };
+
+  /* What results show of documents, from their result-data files: {ref, slug, title, date, authors, topics, code}. */
+  Engine.prototype.docs = function (refs) {
+    var self = this, size = this.manifest.docShard;
+    return Promise.all(refs.map(function (ref) {
+      return load("docs/" + Math.floor(ref / size)).then(function (rows) {
+        var row = rows[ref % size];
+        return { ref: ref, slug: row[0], title: row[1], date: row[2], authors: row[3],
+                 topics: self.manifest.topic[ref], code: self.manifest.code[ref] };
+      });
+    }));
   };
 
   /* The abstract of a document, from its text file. */
   Engine.prototype.abstract = function (ref) {
-    var shard = Math.floor(ref / this.shard), offset = ref % this.shard;
-    return load("text/" + shard).then(function (texts) { return texts[offset] || ""; });
+    var size = this.manifest.textShard;
+    return load("text/" + Math.floor(ref / size)).then(function (texts) { return texts[ref % size] || ""; });
   };
 
   Engine.prototype.matches = function (word, terms) {
@@ -219,17 +536,19 @@
     });
   };
 
-  /* Load lunr.js, the index and the result data (once), and make the engine. */
+  /* Load lunr.js and the manifest (once), and make the engine. */
   var opened = null;
   function open() {
     if (!opened) {
-      opened = Promise.all([load("lunr"), load("index"), load("docs")]).then(function (data) {
-        return new Engine(data[1], data[2]);
+      opened = Promise.all([load("lunr"), load("index")]).then(function (data) {
+        return new Engine(data[1]);
       });
       opened.catch(function () { opened = null; });
     }
     return opened;
   }
 
-  window.sitegenEngine = { open: open, words: words };
+  window.sitegenEngine = { open: open, words: words, parse: parse, clauses: clauses };
+  // A search in the page's address: start loading lunr.js and the manifest now, while the page loads.
+  if (new URLSearchParams(location.search).has("q")) open().catch(function () { /* search.js reports it */ });
 })();

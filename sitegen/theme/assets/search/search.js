@@ -29,15 +29,23 @@
   more.textContent = "Show more";
   more.hidden = true;
   results.parentNode.insertBefore(more, results.nextSibling);
+  var feed = document.createElement("p");
+  feed.className = "sg-search__feed";
+  feed.id = "sg-feed";
+  feed.hidden = true;
+  status.parentNode.insertBefore(feed, status.nextSibling);
 
   var engine = null, generation = 0, shown = [], rendered = 0, active = -1, urlTimer = 0;
 
+  /* A search in the page's address starts at once; otherwise the index waits for the page to have loaded. */
+  var eager = new URLSearchParams(location.search).has("q");
+
   function whenPageLoaded(fn) {
-    if (document.readyState === "complete") fn();
+    if (eager || document.readyState === "complete") fn();
     else window.addEventListener("load", fn, { once: true });
   }
 
-  /* Load lunr.js, the index and the result data once, after the page has loaded. */
+  /* Load lunr.js and the index's manifest once (after the page has loaded, unless the address asks a search). */
   function ready() {
     if (!engine) {
       engine = new Promise(whenPageLoaded).then(function () {
@@ -69,22 +77,32 @@
     scheduleUrl(text, chosen);
     if (!text.trim() && !filtering) {
       show([], mine, null);
+      showFeed(null, text, chosen);
       finish(text, chosen, "Type to search; results show as you type.");
       return;
     }
     if (!stats.indexReady) status.textContent = "Loading the search index…";
     ready().then(function (built) {
-      if (mine !== generation) return;
+      if (mine !== generation) return null;
       if (!filtering && !built.hasWords(text)) {
         show([], mine, built);
+        showFeed(built, text, chosen);
         finish(text, chosen, "Type a word to search.");
-        return;
+        return null;
       }
-      show(built.search(text, chosen), mine, built);
-      var n = shown.length;
-      finish(text, chosen, n ? n + (n === 1 ? " paper" : " papers") : "No papers match.");
-      if (stats.firstResults === undefined) stats.firstResults = performance.now();
-    }, function (error) {
+      return built.search(text, chosen).then(function (found) {
+        if (mine !== generation) return null;
+        return show(found.hits, mine, built).then(function () {
+          if (mine !== generation) return;
+          var n = shown.length, line = n ? n + (n === 1 ? " paper" : " papers") : "No papers match.";
+          if (!n && found.typeMore) line = "Type more of the word to search.";
+          if (found.corrected) line += (n ? ", showing results for " : " Searched for ") + "\u201c" + found.corrected + "\u201d.";
+          showFeed(built, text, chosen);
+          finish(text, chosen, line);
+          if (stats.firstResults === undefined && n) stats.firstResults = performance.now();
+        });
+      });
+    }).catch(function (error) {
       if (mine === generation) {
         finish(text, chosen,
                "The search index could not be loaded (" + error.message + "); reload the page to try again.");
@@ -92,20 +110,53 @@
     });
   }
 
+  /* Draw the first page of hits (once their result data has loaded); a promise. */
   function show(hits, mine, built) {
     shown = hits;
     rendered = 0;
     select(-1);
     results.textContent = "";
     input.setAttribute("aria-expanded", hits.length ? "true" : "false");
-    if (built) showMore(built, mine);
-    more.hidden = rendered >= shown.length;
+    more.hidden = true;
+    return built ? showMore(built, mine) : Promise.resolve();
   }
 
+  /* Draw the next page of hits: a place for each, in order, filled as its result data arrives. */
   function showMore(built, mine) {
-    var end = Math.min(shown.length, rendered + PAGE_SIZE);
-    for (; rendered < end; rendered++) results.appendChild(item(built, shown[rendered], rendered, mine));
-    more.hidden = rendered >= shown.length;
+    var start = rendered, page = shown.slice(start, start + PAGE_SIZE);
+    rendered = start + page.length;
+    return Promise.all(page.map(function (hit, i) {
+      var li = element("li", "sg-result--pending");
+      li.hidden = true;
+      results.appendChild(li);
+      return built.docs([hit.ref]).then(function (docs) {
+        return mine === generation ? fill(li, built, docs[0], hit, start + i, mine) : null;
+      });
+    })).then(function (snippets) {
+      if (mine !== generation) return;
+      more.hidden = rendered >= shown.length;
+      snippets.forEach(function (load) { if (load) load(); });
+    });
+  }
+
+  /* When the search is one of the site's saved searches, link its feeds. */
+  function showFeed(built, text, chosen) {
+    feed.textContent = "";
+    feed.hidden = true;
+    var saved = built && built.feeds.filter(function (f) {
+      return f.words.join(" ") === window.sitegenEngine.words(text).join(" ") && f.topic === chosen.topic &&
+        f.year === chosen.year && f.code === chosen.code;
+    })[0];
+    if (!saved) return;
+    feed.appendChild(document.createTextNode("This search is a feed (" + saved.title + "): "));
+    [["Atom", saved.atom], ["JSON Feed", saved.json]].forEach(function (entry, i) {
+      var link = element("a");
+      link.href = entry[1];
+      link.textContent = entry[0];
+      if (i) feed.appendChild(document.createTextNode(" · "));
+      feed.appendChild(link);
+    });
+    feed.hidden = false;
   }
 
   function element(tag, className) {
@@ -127,9 +178,9 @@
     }
   }
 
-  function item(built, hit, n, mine) {
-    var doc = built.docs[hit.ref];
-    var li = element("li", "sg-result");
+  function fill(li, built, doc, hit, n, mine) {
+    li.className = "sg-result";
+    li.hidden = false;
     li.id = "sg-result-" + n;
     li.setAttribute("role", "option");
     li.setAttribute("aria-selected", "false");
@@ -158,10 +209,13 @@
     li.appendChild(title);
     li.appendChild(meta);
     li.appendChild(snippet);
-    built.abstract(hit.ref).then(function (text) {
-      if (mine === generation) fillSnippet(snippet, text, hit.terms, built);
-    }, function () { /* the result stays without its snippet */ });
-    return li;
+    // The snippet once every result of the page is drawn: their result data loads first.
+    return function () {
+      return built.abstract(hit.ref).then(function (text) {
+        if (mine === generation) fillSnippet(snippet, text, hit.terms, built);
+        snippet.setAttribute("data-loaded", "");   // (an abstract may be empty)
+      }, function () { /* the result stays without its snippet */ });
+    };
   }
 
   /* Show the stretch of the abstract with the most matched words (or its start). */
@@ -240,7 +294,7 @@
   [topic, year, code].forEach(function (control) { control.addEventListener("change", run); });
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   more.addEventListener("click", function () {
-    ready().then(function (built) { showMore(built, generation); });
+    ready().then(function (built) { return showMore(built, generation); }).catch(function () {});
   });
 
   /* On this page the header's box searches in place. */
