@@ -189,3 +189,26 @@ def test_a_saved_search_naming_an_unknown_topic_is_reported(tmp_path):
     result = build(BuildOptions(archive=archive, site_dir=tmp_path / "site", config_file=tmp_path / "mkdocs.yml"))
     assert any("'no-such-topic', which the taxonomy does not have" in str(w) for w in result.report.warnings)
     assert json.loads((tmp_path / "site" / "feeds" / "nothing.json").read_text())["items"] == []
+
+
+RARE_LISTING = "Mar 13\n\n" + "".join(
+    f"Paper {n} on recommendation systems\n\nThis abstract studies recommendation for the users of a large "
+    f"catalogue, number {n} of a series. It ranks items with a learned model and compares it with strong "
+    "baselines. The results on public benchmarks of several kinds show steady gains over earlier methods.\n\n"
+    for n in range(12)) + (
+    "A lone paper\n\nThis abstract misspells the word as recomendation, once, and is otherwise about ranking the "
+    "items of a catalogue for its users. It compares a learned model with strong baselines. The results on "
+    "public benchmarks of several kinds show steady gains over earlier methods.\n")
+
+
+def test_a_rare_word_also_finds_its_commoner_neighbour_ranked_below_its_own_matches(context, tmp_path):
+    archive = make_archive(tmp_path / "archive", [("rare.txt", RARE_LISTING.encode("utf-8"))])
+    build(BuildOptions(archive=archive, site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml", strict=True))
+    page = context.new_page()
+    with serve(tmp_path / "site") as base:
+        titles, status = settled(page, base, "recomendation")
+        assert titles[0] == "A lone paper" and len(titles) == 13
+        assert status == "13 papers, including results for \u201crecommendation\u201d."
+        titles, status = settled(page, base, "recommendation")
+        assert len(titles) == 12 and status == "12 papers"
+    page.close()

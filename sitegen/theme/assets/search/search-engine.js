@@ -5,7 +5,7 @@
  * with lunr.js 2.3.9: the scores are lunr's own. It knows nothing of the page: search.js draws the results.
  *
  *   sitegenEngine.open()                       -> Promise of an Engine (lunr.js and the manifest)
- *   engine.search(text, {topic, year, code})   -> Promise of {hits: [{ref, score, terms}], corrected, typeMore}
+ *   engine.search(text, {topic, year, code})   -> Promise of {hits: [{ref, score, terms}], corrected, also, typeMore}
  *   engine.docs(refs), engine.abstract(ref), engine.matches(word, terms), engine.hasWords(text), engine.feeds
  *
  * Beyond lunr: a word that matches nothing is corrected to the index's likeliest term one edit away (two for
@@ -25,6 +25,9 @@
   var CORRECTED_BOOST = 0.5;               // a corrected word counts less than one typed right
   var LONG_WORD = 8;                       // words this long may be two edits off
   var LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789";
+  var FEW = 3;                             // a search finding fewer papers also tries what its rare words are near
+  var RARE = 2;                            // ... words in at most this many papers
+  var COMMONER = 10;                       // ... near a word in ten times as many
   var HAS_DIGIT = /\p{N}/u;               // numbers and ids are not corrected: 2505.00002 is not 2505.00001
 
   var base = document.currentScript.src.replace(/[^\/]*$/, "");
@@ -318,6 +321,38 @@
     });
   };
 
+  /* When a search finds few papers: each rare word (in a paper or two, perhaps a misspelling the archive holds)
+     that has a far commoner neighbour also stands for it, ranked below its own matches. True if any has. */
+  Engine.prototype.widen = function (plan) {
+    var self = this, rare = plan.filter(function (word) {
+      return !word.stop && !word.corrected && !HAS_DIGIT.test(word.word) &&
+        self.papersWith(word.stems) <= RARE;
+    });
+    if (!rare.length) return Promise.resolve(false);
+    return this.loadVocabulary().then(function () {
+      rare.forEach(function (word) {
+        var near = self.correction(word.word);
+        if (near && near.count >= COMMONER * self.papersWith(word.stems)) word.also = near;
+      });
+      var widened = rare.filter(function (w) { return w.also; });
+      return self.loadRuns(widened.map(function (w) { return self.runOf(w.also.term); })).then(function () {
+        return widened.length > 0;
+      });
+    });
+  };
+
+  /* How many papers hold one of the terms (their postings must be loaded). */
+  Engine.prototype.papersWith = function (terms) {
+    var self = this, refs = new Set();
+    terms.forEach(function (term) {
+      var found = self.posting(term);
+      (found ? found.postings : []).forEach(function (flat) {
+        for (var i = 0, ref = 0; i < flat.length; i += 2) refs.add(ref += flat[i]);
+      });
+    });
+    return refs.size;
+  };
+
   /* The lunr clauses for a plan, and what each word requires of a hit. */
   function clauses(plan) {
     var list = [], wanted = [];
@@ -329,7 +364,9 @@
       }
       if (!word.stop) {
         word.stems.forEach(function (stem) { list.push({ term: stem, usePipeline: false }); });
-        wanted.push({ stems: word.stems, prefix: word.prefix });
+        if (word.also) list.push({ term: word.also.term, usePipeline: false, boost: CORRECTED_BOOST });
+        wanted.push({ stems: word.also ? word.stems.concat([word.also.term]) : word.stems, prefix: word.prefix,
+                      exact: word.stems });
       }
       if (word.prefix) {
         list.push({ term: word.prefix, usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.3 });
@@ -447,15 +484,39 @@
       var query = clauses(plan);
       // A word being typed that is too short to complete yet (it would load much of the index) waits.
       if (!query.clauses.length) return { hits: [], corrected: null, typeMore: plan.some(function (w) { return w.typing; }) };
-      var hits = self.score(query.clauses).filter(function (hit) {
-        return query.wanted.every(function (want) { return self.satisfies(hit, want); }) && self.passes(hit.ref, chosen);
-      }).sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
-      var corrected = plan.some(function (w) { return w.corrected; }) ? plan.map(function (w) {
-        return w.corrected ? w.corrected.shown : w.word;
-      }).join(" ") : null;
-      return self.rerank(hits, parsed, query.wanted).then(function (ranked) {
-        return { hits: ranked, corrected: corrected };
+      var hits = self.hits(query, chosen);
+      if (hits.length >= FEW || plan.some(function (w) { return w.corrected; })) return self.finish(hits, parsed, plan, query);
+      return self.widen(plan).then(function (widened) {
+        if (!widened) return self.finish(hits, parsed, plan, query);
+        var wider = clauses(plan);
+        return self.finish(self.hits(wider, chosen), parsed, plan, wider);
       });
+    });
+  };
+
+  /* The hits of a query that have every word and pass the filters, best first. */
+  Engine.prototype.hits = function (query, chosen) {
+    var self = this;
+    return this.score(query.clauses).filter(function (hit) {
+      return query.wanted.every(function (want) { return self.satisfies(hit, want); }) && self.passes(hit.ref, chosen);
+    }).map(function (hit) {
+      // A word that also stands for a commoner neighbour: the papers with the word itself come first.
+      hit.near = query.wanted.some(function (want) {
+        return want.exact && !self.satisfies(hit, { stems: want.exact, prefix: want.prefix });
+      });
+      return hit;
+    }).sort(function (a, b) { return a.near - b.near || b.score - a.score || a.ref - b.ref; });
+  };
+
+  /* Rank titles and phrases first; say which words were corrected (`corrected`) or also searched (`also`). */
+  Engine.prototype.finish = function (hits, parsed, plan, query) {
+    function said(key) {
+      return plan.some(function (w) { return w[key]; }) ? plan.map(function (w) {
+        return w[key] ? w[key].shown : w.word;
+      }).join(" ") : null;
+    }
+    return this.rerank(hits, parsed, query.wanted).then(function (ranked) {
+      return { hits: ranked, corrected: said("corrected"), also: said("also") };
     });
   };
 

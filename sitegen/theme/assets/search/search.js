@@ -97,6 +97,7 @@
           var n = shown.length, line = n ? n + (n === 1 ? " paper" : " papers") : "No papers match.";
           if (!n && found.typeMore) line = "Type more of the word to search.";
           if (found.corrected) line += (n ? ", showing results for " : " Searched for ") + "\u201c" + found.corrected + "\u201d.";
+          else if (found.also) line += ", including results for \u201c" + found.also + "\u201d.";
           showFeed(built, text, chosen);
           finish(text, chosen, line);
           if (stats.firstResults === undefined && n) stats.firstResults = performance.now();
