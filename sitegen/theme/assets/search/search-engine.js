@@ -235,22 +235,29 @@
       var wide = self.span(word.least), narrow = self.span(word.word), span = null;
       if (wide[1] - wide[0] < PREFIX_RUNS) span = wide;
       else if (narrow[1] - narrow[0] < PREFIX_RUNS) span = narrow;
-      for (var n = span ? span[0] : 1, end = span ? span[1] : 0; n <= end; n++) numbers.push(n);
       word.spanned = Boolean(span);
+      for (var n = span ? span[0] : 0; span && n <= span[1]; n++) numbers.push(n);
     });
     return numbers;
   };
 
-  /* After loading: the prefix each typed word completes, the longest that some loaded term starts with. */
+  /* After loading: the prefix each typed word completes, the longest that some term starts with, among the
+     prefixes whose term files are all loaded (a shorter one would be completed in part). */
   Engine.prototype.complete = function (plan) {
     var self = this;
     plan.forEach(function (word) {
       if (!word.typing || !word.spanned) return;
       for (var n = word.word.length; n >= word.least.length; n--) {
         var prefix = word.word.slice(0, n);
+        if (!self.loaded(self.span(prefix))) return;
         if (self.withPrefix(prefix).length) { word.prefix = prefix; return; }
       }
     });
+  };
+
+  Engine.prototype.loaded = function (span) {
+    for (var n = span[0]; n <= span[1]; n++) if (!this.runs[n]) return false;
+    return true;
   };
 
   /* Whether a planned word is found in the index as it is. */
