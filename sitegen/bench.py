@@ -114,8 +114,8 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
             result[f"first_result{key}_s"] = seconds
             result[f"search_bytes_gz{key}"] = _gz([site / rel for rel in loaded])
             result[f"search_files{key}"] = len(loaded)
-        result["material_first_result_s"] = first_result_seconds(
-            work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")
+        result["material_first_result_s"] = first_result(
+            work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")[0]
     result.update(_serve_note(archive, work, pages[len(pages) // 2].stem))
     result["ratios"] = _ratios(result)
     return result
@@ -159,25 +159,16 @@ def _material_site(generated: Path, work: Path) -> None:
 
 
 def first_search(site: Path, query: str) -> tuple[float, list[str]]:
-    """Open sitegen's search page for query in a fresh browser; return the seconds to the first result on
-    screen, and the search files it downloaded by the time the first page of results had its snippets."""
-    from sitegen.browser import chromium, serve
-
-    with serve(site) as base, chromium() as context:
-        page = context.new_page()
-        page.goto(f"{base}search.html?q={urllib.parse.quote(query)}", wait_until="commit")
-        # The best result drawn (the others fill in as their result data arrives).
-        shown = page.wait_for_function("() => document.getElementById('sg-result-0') ? performance.now() : false",
-                                       polling="raf", timeout=600_000)
-        page.wait_for_function("!document.querySelector('.sg-result__snippet:not([data-loaded])')", timeout=600_000)
-        names = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
-        loaded = sorted({urllib.parse.urlsplit(name).path.lstrip("/") for name in names
-                         if name.startswith(base) and "/assets/search/" in name})
-        return round(float(shown.json_value()) / 1000, 3), loaded
+    """Open sitegen's search page for query in a fresh browser; return the seconds to the best result on screen
+    (the others fill in as their result data arrives), and the search files it downloaded by the time the first
+    page of results had its snippets."""
+    return first_result(site, f"search.html?q={urllib.parse.quote(query)}", "#sg-result-0",
+                        then="!document.querySelector('.sg-result__snippet:not([data-loaded])')")
 
 
-def first_result_seconds(site: Path, path: str, selector: str) -> float:
-    """Return seconds from opening path (over http, in headless Chromium) to the first result shown."""
+def first_result(site: Path, path: str, selector: str, then: str = "true") -> tuple[float, list[str]]:
+    """Open path (over http, in a fresh headless Chromium); return the seconds to the first element matching
+    selector, and the files under assets/search/ the page downloaded once the expression `then` held."""
     from sitegen.browser import chromium, serve
 
     with serve(site) as base, chromium() as context:
@@ -186,7 +177,11 @@ def first_result_seconds(site: Path, path: str, selector: str) -> float:
         shown = page.wait_for_function(
             f"() => document.querySelector({json.dumps(selector)}) ? performance.now() : false",
             polling="raf", timeout=600_000)
-        return round(float(shown.json_value()) / 1000, 3)
+        page.wait_for_function(then, timeout=600_000)
+        names = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        loaded = sorted({urllib.parse.urlsplit(name).path.lstrip("/") for name in names
+                         if name.startswith(base) and "/assets/search/" in name})
+        return round(float(shown.json_value()) / 1000, 3), loaded
 
 
 def _ratios(r: dict[str, Any]) -> dict[str, float]:

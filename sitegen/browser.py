@@ -49,11 +49,17 @@ def chromium(offline: bool = False) -> Iterator[BrowserContext]:
 def serve(directory: Path) -> Iterator[str]:
     """Serve a folder over http on a free loopback port; yield its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as port:
+        yield f"http://127.0.0.1:{port}/"
+
+
+@contextlib.contextmanager
+def serving(server: http.server.HTTPServer) -> Iterator[int]:
+    """Run server on a thread of its own until the block ends; yield its port."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield server.server_address[1]
     finally:
         server.shutdown()
         server.server_close()

@@ -27,7 +27,7 @@ from sitegen.render import feeds
 from sitegen.render.context import SiteContext, site_context
 from sitegen.render.site import RenderedSite, render
 from sitegen.search import saved
-from sitegen.search.documents import SearchDoc, documents
+from sitegen.search.documents import SearchDoc
 from sitegen.search.page import PAGE as SEARCH_PAGE
 from sitegen.search.stage import SearchFiles, page_for, search_index
 
@@ -140,7 +140,7 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
 
     site = site_context(annotated, contents.listings, contents.taxonomy,
                         site_options(project.config, project.config_file, report), contents.duplicate_count)
-    docs = documents(annotated, site.topics)
+    docs = site.search_docs
     saved.check_topics(site.options.feeds, site.topics, project.config_file, report)
     _check_skipped(options, report)
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from sitegen.browser import serving
+
 
 @dataclass
 class Answer:
@@ -85,8 +87,14 @@ def serve(api: FakeApi) -> Iterator[str]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
+            self._answer({})
+
+        def do_HEAD(self) -> None:
+            self._answer({"method": "HEAD"})
+
+        def _answer(self, extra: dict[str, str]) -> None:
             parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            query = {**{k: v[0] for k, v in parse_qs(parts.query).items()}, **extra}
             api.requests.append(Request(parts.path, query, dict(self.headers), time.monotonic()))
             answer = api.answer(parts.path, query)
             self.send_response(answer.status)
@@ -94,6 +102,8 @@ def serve(api: FakeApi) -> Iterator[str]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
+            if self.command == "HEAD":
+                return
             if answer.drop:
                 self.wfile.write(answer.body[: len(answer.body) // 2])
                 self.wfile.flush()
@@ -101,25 +111,8 @@ def serve(api: FakeApi) -> Iterator[str]:
                 return
             self.wfile.write(answer.body)
 
-        def do_HEAD(self) -> None:
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            api.requests.append(Request(parts.path, {**query, "method": "HEAD"}, dict(self.headers), time.monotonic()))
-            answer = api.answer(parts.path, {**query, "method": "HEAD"})
-            self.send_response(answer.status)
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer.body)))
-            self.end_headers()
-
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as port:
+        yield f"http://127.0.0.1:{port}"

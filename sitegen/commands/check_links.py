@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from sitegen.commands.build import add_archive
 
 HELP = "check the papers' links (code repositories through GitHub's API) and record their state"
 
@@ -23,8 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
                     "(GITHUB_API_URL, token GITHUB_TOKEN); other links get an HTTP HEAD, falling back to GET. "
                     "Exits 0 when the checks ran, even if links are dead; an interrupted run keeps what it "
                     "checked. Writes links.json and nothing else.")
-    parser.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
-                        help="the archive folder (default: archive/)")
+    add_archive(parser)
     parser.add_argument("--older-than", type=_days, metavar="DAYS",
                         help="check only links never checked, or last checked at least DAYS days ago")
     return parser

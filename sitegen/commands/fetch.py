@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sitegen.commands.build import add_archive
 
 if TYPE_CHECKING:
     from sitegen.archive import Archive
@@ -30,8 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
                     "the archive does not hold yet; with no date, every day since the newest one it holds. "
                     "--enrich fetches arXiv metadata (and looks pasted titles up). Only ever adds files, each "
                     "atomically. Endpoints: HF_ENDPOINT (token: HF_TOKEN) and SITEGEN_ARXIV_API.")
-    parser.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
-                        help="the archive folder (default: archive/)")
+    add_archive(parser)
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="fetch this day")
     when.add_argument("--since", type=_day, metavar="YYYY-MM-DD",

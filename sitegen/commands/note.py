@@ -10,6 +10,7 @@ from typing import TextIO
 
 from sitegen import fs
 from sitegen.archive import Archive
+from sitegen.commands.build import add_archive
 from sitegen.errors import Report, SitegenError
 from sitegen.model import Paper
 
@@ -36,8 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
                     "never overwritten.")
     parser.add_argument("paper", nargs="+", metavar="PAPER",
                         help="the paper's page name (papers/<name>.html) or words of its title")
-    parser.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
-                        help="the archive folder (default: archive/)")
+    add_archive(parser)
     return parser
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from sitegen.commands.build import cores
+from sitegen.commands.build import add_archive, add_config, add_jobs
 
 HELP = "build the site, serve it and rebuild it as the archive changes (live preview)"
 
@@ -31,14 +31,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
                     "taxonomy, API and metadata files), the docs folder and mkdocs.yml: a change rebuilds what it "
                     "touches and reloads the open pages. A note is on screen about a second after it is saved. "
                     "Ctrl-C stops the server and removes the temporary folder.")
-    parser.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
-                        help="the archive folder (default: archive/)")
-    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
-                        help="the MkDocs config to build with (default: mkdocs.yml, if present)")
+    add_archive(parser)
+    add_config(parser)
     parser.add_argument("-a", "--dev-addr", type=_address, default=("127.0.0.1", 8000), metavar="HOST:PORT",
                         help="the address to serve on (default: 127.0.0.1:8000)")
-    parser.add_argument("--jobs", type=int, default=cores(), metavar="N",
-                        help="MkDocs processes for a full build (default: the cores available)")
+    add_jobs(parser)
     return parser
 
 

@@ -14,6 +14,7 @@ from sitegen.config import SiteOptions
 from sitegen.ingest.slugs import page_name
 from sitegen.model import Annotated, Listing, Tag
 from sitegen.render import bibtex
+from sitegen.search.documents import SearchDoc, documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class SiteContext:
     """Each paper's BibTeX entry, by slug."""
     options: SiteOptions
     counts: SiteCounts
+    search_docs: list[SearchDoc]
+    """The papers as the search sees them, newest first (the search index and the saved searches read them)."""
 
     def topic_sizes(self) -> list[tuple[Tag, int]]:
         """Return each topic with its number of papers, largest first."""
@@ -84,7 +87,8 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         listings=tuple(sorted(listings, key=_by_capture, reverse=True)),
         listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=tuple(topics),
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
-        citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts)
+        citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts,
+        search_docs=documents(annotated, tuple(topics)))
 
 
 def _by_capture(listing: Listing) -> tuple[tuple[int, int, int], str]:

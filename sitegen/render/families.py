@@ -15,7 +15,6 @@ from sitegen.render.context import SiteContext
 from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
 from sitegen.search import saved
-from sitegen.search.documents import documents
 
 NEWEST_ON_HOME = 20
 TOP_TOPICS_ON_HOME = 12
@@ -135,10 +134,10 @@ def saved_search_family(site: SiteContext) -> Output:
     latest = feeds.newest(site.annotated, 1)
     if not searches or not latest:
         return Output()
-    docs = documents(site.annotated, site.topics)
+    found = saved.found(searches, site.search_docs, site.topics)
     out = Output()
     for search in searches:
-        chosen = set(saved.found(search, docs, site.topics))
+        chosen = set(found[search.slug])
         papers = [a for a in site.annotated if a.slug in chosen]
         atom_path, json_path = saved.feed_paths(search)
         subtitle = f"The newest papers a saved search finds: {search.query()}"

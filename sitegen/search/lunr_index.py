@@ -104,9 +104,14 @@ def compact_index(docs: list[SearchDoc]) -> dict[str, Any]:
             "scale": WEIGHT_SCALE, "terms": terms, "vectors": vectors}
 
 
+def words_of(text: str) -> list[str]:
+    """Return the words of text the index keeps, in order: stop words dropped (lunr's pipeline, before stemming)."""
+    return [w for w in index_text(text).split(" ") if w and w not in STOP_WORDS]
+
+
 def terms_of(text: str) -> list[str]:
     """Return the index terms of text, in order: its words, stop words dropped, the rest stemmed (lunr's pipeline)."""
-    return [stem(w) for w in index_text(text).split(" ") if w and w not in STOP_WORDS]
+    return [stem(w) for w in words_of(text)]
 
 
 def doc_terms(doc: SearchDoc) -> set[str]:

@@ -14,18 +14,24 @@ from sitegen.search.lunr_index import doc_terms, terms_of
 from sitegen.search.text import index_text
 
 
-def found(search: SavedSearch, docs: list[SearchDoc], topics: tuple[Tag, ...]) -> list[str]:
-    """Return the slugs of the papers the saved search finds, in the search's order (newest first)."""
-    wanted = set(terms_of(search.words))
-    if search.words and not wanted:
-        return []  # only stop words: the search page finds nothing either
-    topic = next((n for n, tag in enumerate(topics) if tag.slug == search.topic), None)
-    return [d.slug for d in docs
-            if wanted <= doc_terms(d)
-            and (not search.topic or topic in d.topics)
-            and (search.year is None or d.year == search.year)
-            and (search.code != "1" or d.has_code)
-            and (search.code != "working" or d.working_code)]
+def found(searches: tuple[SavedSearch, ...], docs: list[SearchDoc], topics: tuple[Tag, ...]) -> dict[str, list[str]]:
+    """Return, per saved search's slug, the slugs of the papers it finds, in the search's order (newest first).
+    Each paper's terms are read once, for all the searches."""
+    terms = [doc_terms(d) for d in docs] if any(s.words for s in searches) else []
+    number = {tag.slug: n for n, tag in enumerate(topics)}
+    out: dict[str, list[str]] = {}
+    for search in searches:
+        wanted = set(terms_of(search.words))
+        if search.words and not wanted:
+            out[search.slug] = []  # only stop words: the search page finds nothing either
+            continue
+        out[search.slug] = [d.slug for n, d in enumerate(docs)
+                            if (not wanted or wanted <= terms[n])
+                            and (not search.topic or number.get(search.topic) in d.topics)
+                            and (search.year is None or d.year == search.year)
+                            and (search.code != "1" or d.has_code)
+                            and (search.code != "working" or d.working_code)]
+    return out
 
 
 def feed_paths(search: SavedSearch) -> tuple[str, str]:

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.search.documents import SearchDoc
-from sitegen.search.lunr_index import STOP_WORDS, field_texts, stem
-from sitegen.search.text import index_text
+from sitegen.search.lunr_index import field_texts, stem, words_of
 
 FORMAT = 2
 """Version of the pieces' form, checked by search-engine.js."""
@@ -62,7 +61,7 @@ def pieces(compact: dict[str, Any], docs: list[SearchDoc], topics: list[list[str
                                                 for d in docs[start:start + DOC_SHARD]]
     for start in range(0, len(docs), TEXT_SHARD):
         values[f"text/{start // TEXT_SHARD}"] = [d.abstract for d in docs[start:start + TEXT_SHARD]]
-    values["words"] = _vocabulary(compact["terms"], per_term, docs)
+    values["words"] = _vocabulary(compact["terms"], per_term, usual_words(docs))
     return Pieces(values=values)
 
 
@@ -99,7 +98,7 @@ def _runs(terms: list[str], per_term: list[list[list[int]]]) -> list[tuple[int, 
     return runs
 
 
-def _vocabulary(terms: list[str], per_term: list[list[list[int]]], docs: list[SearchDoc]) -> dict[str, list[Any]]:
+def _vocabulary(terms: list[str], per_term: list[list[list[int]]], usual: dict[str, str]) -> dict[str, list[Any]]:
     """Return the terms a typo may be corrected to, in order, with how many papers hold each and the word
     they most often stand for: "" when it is the term itself, the ending to add when the term starts it
     ("ation": quantiz -> quantization), else "=" and the word."""
@@ -113,20 +112,16 @@ def _vocabulary(terms: list[str], per_term: list[list[list[int]]], docs: list[Se
                 refs.add(ref)
         counts.append(len(refs))
     kept = sorted(sorted(range(len(terms)), key=lambda n: -counts[n])[:WORDS_KEPT])
-    usual = _usual_words(docs)
     return {"terms": [terms[n] for n in kept], "df": [counts[n] for n in kept],
             "word": [_spelled(terms[n], usual.get(terms[n], terms[n])) for n in kept]}
 
 
-def _usual_words(docs: list[SearchDoc]) -> dict[str, str]:
+def usual_words(docs: list[SearchDoc]) -> dict[str, str]:
     """Return, per index term, the word that most often stands for it (ties: the first in order)."""
-    seen: Counter[str] = Counter()
-    for doc in docs:
-        seen.update(word for text in field_texts(doc).values() for word in index_text(text).split(" ") if word)
+    seen = Counter(word for doc in docs for text in field_texts(doc).values() for word in words_of(text))
     usual: dict[str, str] = {}
     for word, _ in sorted(seen.items(), key=lambda item: (-item[1], item[0])):
-        if word not in STOP_WORDS:
-            usual.setdefault(stem(word), word)
+        usual.setdefault(stem(word), word)
     return usual
 
 

@@ -39,7 +39,7 @@ from sitegen.publish.mkdocs_site import load_project
 from sitegen.render.context import SiteContext, site_context
 from sitegen.render.families import paper_pages
 from sitegen.render.site import RenderedSite, render
-from sitegen.search.documents import SearchDoc, documents
+from sitegen.search.documents import SearchDoc
 from sitegen.search.page import PAGE as SEARCH_PAGE
 from sitegen.search.stage import page_for, search_index, write_assets
 from sitegen.serve.watch import Snapshot
@@ -211,6 +211,5 @@ def _the_rest(built: Built, contents: ArchiveContents, annotated: tuple[Annotate
     if rendered.pages.keys() != old.pages.keys() or rendered.topics != old.topics \
             or rendered.files.keys() != old.files.keys():
         return None
-    docs = documents(annotated, site.topics)
-    markdown = {**rendered.pages, SEARCH_PAGE: page_for(docs, rendered.topics)}
-    return _Update(contents, site, rendered, markdown, docs)
+    markdown = {**rendered.pages, SEARCH_PAGE: page_for(site.search_docs, rendered.topics)}
+    return _Update(contents, site, rendered, markdown, site.search_docs)

@@ -397,71 +397,35 @@
   /* lunr's scores for the clauses, as lunr.Index.prototype.query computes them, straight from the postings:
      for each field holding a query term, the query vector's dot product with the field vector, over the query
      vector's magnitude; summed over fields. Returns [{ref, score, terms, meta}] with meta[term][field] as in
-     lunr's matchData. (lunr.js's own query over the same terms, lunrQuery() below, gives the same, and is what
-     the tests check this against; it builds an object per document and field, several times slower.) */
+     lunr's matchData. (lunr.js's own query over the same part of the index gives the same: the tests check it
+     with tests/lunr_reference.js. It builds an object per document and field, several times slower.) */
   Engine.prototype.score = function (list) {
     var self = this, boosts = this.queryTerms(list), scale = this.manifest.scale, magnitude = 0;
-    var scores = new Map(), meta = new Map();
+    var matched = new Map();               // ref -> {meta, dots: the dot product per field}
     // In the index's term order, as lunr's vectors add up their products.
     Array.from(boosts.keys()).sort().forEach(function (term) {
-      var boost = boosts.get(term);
+      var boost = boosts.get(term), postings = self.posting(term).postings;
       magnitude += boost * boost;
-      var postings = self.posting(term).postings;
       self.fields.forEach(function (field, f) {
         var flat = postings[f], ref = 0;
         for (var i = 0; i < flat.length; i += 2) {
           ref += flat[i];
-          var seen = meta.get(ref);
-          if (!seen) { seen = Object.create(null); meta.set(ref, seen); scores.set(ref, new Float64Array(self.fields.length)); }
-          (seen[term] || (seen[term] = Object.create(null)))[field] = NO_METADATA;
-          scores.get(ref)[f] += boost * (flat[i + 1] / scale);
+          var doc = matched.get(ref);
+          if (!doc) matched.set(ref, doc = { meta: Object.create(null), dots: new Float64Array(self.fields.length) });
+          (doc.meta[term] || (doc.meta[term] = Object.create(null)))[field] = NO_METADATA;
+          doc.dots[f] += boost * (flat[i + 1] / scale);
         }
       });
     });
     // lunr divides each field's dot product by that field's query vector's magnitude: every field's holds every
     // query term with the same boosts, so it is one magnitude.
     var norm = Math.sqrt(magnitude), hits = [];
-    meta.forEach(function (seen, ref) {
-      var perField = scores.get(ref), total = 0;
-      for (var f = 0; f < perField.length; f++) total += perField[f] / norm || 0;
-      hits.push({ ref: ref, score: total, terms: new Set(Object.keys(seen)), meta: seen });
+    matched.forEach(function (doc, ref) {
+      var total = 0;
+      for (var f = 0; f < doc.dots.length; f++) total += doc.dots[f] / norm || 0;
+      hits.push({ ref: ref, score: total, terms: new Set(Object.keys(doc.meta)), meta: doc.meta });
     });
     return hits;
-  };
-
-  /* The same results from lunr.js itself: the part of lunr's index the clauses read (their terms' postings and,
-     for the documents holding them, those terms' entries of the field vectors), queried with lunr.Index. */
-  Engine.prototype.lunrQuery = function (list) {
-    var terms = Array.from(this.queryTerms(list).keys()), index = this.partIndex(terms);
-    return index.query(function (q) {
-      list.forEach(function (clause) { q.term(clause.term, Object.assign({}, clause)); });
-    }).map(function (result) {
-      var meta = result.matchData.metadata;
-      return { ref: Number(result.ref), score: result.score, terms: new Set(Object.keys(meta)), meta: meta };
-    });
-  };
-
-  Engine.prototype.partIndex = function (terms) {
-    var self = this, sorted = terms.slice().sort(), inverted = Object.create(null), vectors = Object.create(null);
-    var scale = this.manifest.scale;
-    sorted.forEach(function (term) {
-      var found = self.posting(term), entry = { _index: found.number };
-      self.fields.forEach(function (field, f) {
-        var flat = found.postings[f], refs = {}, ref = 0;
-        for (var i = 0; i < flat.length; i += 2) {
-          ref += flat[i];
-          refs[ref] = NO_METADATA;
-          var key = field + "/" + ref;
-          (vectors[key] || (vectors[key] = [])).push(found.number, flat[i + 1] / scale);
-        }
-        entry[field] = refs;
-      });
-      inverted[term] = entry;
-    });
-    var fieldVectors = Object.create(null);
-    Object.keys(vectors).forEach(function (key) { fieldVectors[key] = new lunr.Vector(vectors[key]); });
-    return new lunr.Index({ invertedIndex: inverted, fieldVectors: fieldVectors,
-                            tokenSet: lunr.TokenSet.fromArray(sorted), fields: this.fields, pipeline: this.pipeline });
   };
 
   /* Whether text has a word to search for (not only stop words or punctuation). */
