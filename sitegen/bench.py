@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from sitegen import fs
+from sitegen.commands.build import cores
 from sitegen.synth import synthesise
 
 QUERY = "quantization"
@@ -77,7 +78,7 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
     archive, site = work / "archive", work / "site"
     if not (archive / "listings").exists():
         synthesise(source, papers, archive, seed)
-    jobs = jobs or _cores()
+    jobs = jobs or cores()
     first, stages = _build(archive, site, work / "timings.json", jobs)
     # The same pages written out for bare MkDocs (a build feeds them to MkDocs from memory), untimed.
     _build(archive, work / "docs" / "site", work / "docs" / "timings.json", jobs, "--keep-docs")
@@ -94,7 +95,7 @@ def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Pat
 
     pages = sorted((site / "papers").glob("*.html"))
     result: dict[str, Any] = {
-        "papers": papers, "jobs": jobs, "cores": _cores(),
+        "papers": papers, "jobs": jobs, "cores": cores(),
         "total_s": first.seconds,
         "mkdocs_baseline_s": baseline.seconds,
         "total_jobs1_s": one.seconds,
@@ -130,23 +131,13 @@ def _serve_note(archive: Path, work: Path, slug: str) -> dict[str, float]:
     return {"serve_note_s": statistics.median(edits), "serve_note_max_s": max(edits)}
 
 
-def _cores() -> int:
-    from sitegen.commands.build import cores
-
-    return cores()
-
-
 def _build(archive: Path, site: Path, timings: Path, jobs: int, *extra: str) -> tuple[Timed, dict[str, float]]:
     """Run `sitegen build` in a child process; return its time and its stages' seconds."""
+    site.parent.mkdir(parents=True, exist_ok=True)
     timed = run_timed([sys.executable, "-m", "sitegen", "build", "--archive", str(archive), "--site-dir", str(site),
                        "--config", str(Path("mkdocs.yml").resolve()), "--timings", str(timings), "--jobs",
-                       str(jobs), *extra], site.parent if site.parent.exists() else _made(site.parent))
+                       str(jobs), *extra], site.parent)
     return timed, json.loads(timings.read_text())
-
-
-def _made(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _material_site(generated: Path, work: Path) -> None:

@@ -17,11 +17,8 @@ PUBLIC = 0o644
 def write_text(path: Path, text: str) -> bool:
     """Write text atomically; skip the write when the file already holds it. Return whether it changed."""
     data = text.encode("utf-8")
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if _holds(path, data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -42,13 +39,19 @@ def write_work_file(path: Path, text: str) -> bool:
     work folder is the build's own scratch space, rewritten whole by the next build if this one is cut short.
     """
     data = text.encode("utf-8")
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if _holds(path, data):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Tell whether the file at path holds exactly data (the size first, so that most changes read nothing)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
 
 
 def create_new(path: Path, text: str) -> None:

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _interrupted_by_term():
             options = BuildOptions(archive=args.archive, site_dir=folder / "site", config_file=args.config,
-                                   jobs=max(1, args.jobs))
+                                   jobs=args.jobs)
             session = Session(options)
             first = session.start()
             if first.kind != "full":

@@ -84,11 +84,11 @@ def _read_record(path: Path, stamp: str) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in record["pages"].items()}
 
 
-def unchanged(pages: Mapping[str, str], previous: Mapping[str, str] | None) -> frozenset[str]:
-    """Return the generated pages whose Markdown is what the previous build rendered."""
+def unchanged(digests: Mapping[str, str], previous: Mapping[str, str] | None) -> frozenset[str]:
+    """Return the generated pages (digests: page_digests()) whose Markdown is what the previous build rendered."""
     if not previous:
         return frozenset()
-    return frozenset(rel for rel, digest in page_digests(pages).items() if previous.get(rel) == digest)
+    return frozenset(rel for rel, digest in digests.items() if previous.get(rel) == digest)
 
 
 def remove_stale(staging: Path, sources: set[str]) -> int:
@@ -107,7 +107,8 @@ def remove_stale(staging: Path, sources: set[str]) -> int:
     return removed
 
 
-def finish(work: Path, site_dir: Path, stamp: str, pages: Mapping[str, str]) -> None:
-    """Remember what the site now in place was built from: the fingerprint and each generated page's digest."""
-    record = {"stamp": stamp, "pages": page_digests(pages)}
+def finish(work: Path, site_dir: Path, stamp: str, digests: Mapping[str, str]) -> None:
+    """Remember what the site now in place was built from: the fingerprint and each generated page's digest
+    (page_digests())."""
+    record = {"stamp": stamp, "pages": dict(digests)}
     fs.write_text(_record(work, site_dir), json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")

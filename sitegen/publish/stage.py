@@ -38,7 +38,9 @@ class Staged:
     digest: str = ""
     """For a part: what it was built from (publish/parts.py)."""
     pages: Mapping[str, str] = field(default_factory=dict)
-    """The generated Markdown pages, whose digests the next build compares."""
+    """The generated Markdown pages."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Their digests (incremental.page_digests()), which the next build compares."""
     docs: mkdocs_site.Docs | None = None
     """What MkDocs built it from."""
     config_path: Path | None = None
@@ -73,8 +75,10 @@ def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[st
         stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
         previous = incremental.start(layout.site, layout.staging, layout.work, stamp, clean=strict)
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
+        markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
+        digests = incremental.page_digests(markdown)
         run = _Run(config_path, strict, layout.staging, epoch, previous is not None, docs,
-                   incremental.unchanged(docs.pages, previous))
+                   incremental.unchanged(digests, previous))
         warnings = _render(run, plan(pages, split))
         if previous is not None:
             incremental.remove_stale(layout.staging, set(docs.sources()))
@@ -82,8 +86,7 @@ def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[st
         report.warn(f"MkDocs: {message}")
     part = (split.shard + 1, split.shards) if split.shards > 1 else None
     digest = parts.inputs_digest(config, docs, mkdocs_site.theme_dir(), epoch) if part else ""
-    return Staged(layout, stamp, part, digest, {rel: text for rel, text in pages.items() if rel.endswith(".md")},
-                  docs, config_path, epoch)
+    return Staged(layout, stamp, part, digest, markdown, digests, docs, config_path, epoch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,4 +125,4 @@ def complete(staged: Staged, search: SearchFiles | None) -> None:
         if staged.part is not None:
             parts.write_manifest(layout.staging, staged.part, staged.digest)
         fs.swap_in(layout.staging, layout.site, layout.previous)
-        incremental.finish(layout.work, layout.site, staged.stamp, staged.pages)
+        incremental.finish(layout.work, layout.site, staged.stamp, staged.digests)

@@ -73,7 +73,7 @@ def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | N
 
 def write_assets(files: Mapping[str, str], site: Path) -> None:
     """Put the search files into a built site, replacing any from an earlier build: each file atomically, and
-    the text files no longer needed only after, so that a site being served never misses one."""
+    the numbered files (PIECES) no longer needed only after, so that a site being served never misses one."""
     for rel, text in files.items():
         fs.write_text(site / rel, text)
     for folder in PIECES:

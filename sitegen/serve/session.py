@@ -150,9 +150,10 @@ class Session:
         write_assets(search_index(update.docs, update.site.topics, staged.layout.work / "cache",
                                   saved_feeds(update.site)).files,
                      staged.layout.site)
-        incremental.finish(staged.layout.work, staged.layout.site, staged.stamp, update.markdown)
+        digests = incremental.page_digests(update.markdown)
+        incremental.finish(staged.layout.work, staged.layout.site, staged.stamp, digests)
         self.built = replace(built, contents=update.contents, annotated=annotated, site=update.site,
-                             rendered=update.rendered, staged=replace(staged, pages=update.markdown))
+                             rendered=update.rendered, staged=replace(staged, pages=update.markdown, digests=digests))
         show()
         self._problems(self._kept(report) + [f"warning: MkDocs: {w}" for w in warnings])
         return Rebuilt("quick", len(touched) + len(later), round(time.perf_counter() - start, 3))
