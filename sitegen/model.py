@@ -97,6 +97,46 @@ class Facts:
     """The DOI arXiv states."""
     version: str | None = None
     """The arXiv version the metadata describes, e.g. v3."""
+    updated: PartialDate | None = None
+    """The date of that version (arXiv's `updated`): when the paper last changed."""
+    affiliations: tuple[str, ...] = ()
+    """The authors' affiliations arXiv states (`arxiv:affiliation`), each once, in the authors' order."""
+    comments: int | None = None
+    """Comments on the paper's Hugging Face page (`numComments`)."""
+    thumbnail: str | None = None
+    """The image Hugging Face shows for the paper (`thumbnail`; an untrusted URL)."""
+    withdrawn: Withdrawal | None = None
+    """Set when a source says the paper was withdrawn."""
+    hub_repos: HubRepos | None = None
+    """The Hugging Face models, datasets and spaces that cite the paper (`/api/arxiv/{id}/repos`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """A source's word that a paper was withdrawn."""
+
+    source: SourceKind
+    """Who says so: Hugging Face (`withdrawnAt`) or arXiv (a withdrawal notice in its comment)."""
+    date: PartialDate | None = None
+    """When, where the source states it."""
+
+
+@dataclass(frozen=True, slots=True)
+class HubRepos:
+    """The Hugging Face repositories that cite a paper: how many of each kind, and the first few ids."""
+
+    models: tuple[str, ...] = ()
+    """Model ids (`owner/name`), as the Hub lists them, at most HUB_REPOS_KEPT."""
+    datasets: tuple[str, ...] = ()
+    spaces: tuple[str, ...] = ()
+    model_count: int = 0
+    """How many models the Hub lists (may exceed the ids kept)."""
+    dataset_count: int = 0
+    space_count: int = 0
+
+
+HUB_REPOS_KEPT = 20
+"""Repository ids of each kind kept per paper."""
 
 
 NO_FACTS = Facts()
@@ -232,6 +272,8 @@ class LinkStatus(enum.Enum):
     """It answered with an error: HTTP 404, 410, 5xx …, or the repository is gone."""
     UNREACHABLE = "unreachable"
     """It did not answer in time, refused the connection, or refused to be checked (HTTP 401, 403, 429)."""
+    NOT_CHECKED = "not-checked"
+    """It was not requested: its host is, or resolves to, a private address (the reason says which)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +294,16 @@ class Check:
     """A repository with no commits (GitHub's size 0)."""
     pushed: datetime.date | None = None
     """A repository's last push."""
+    license: str | None = None
+    """A repository's licence, as GitHub's SPDX id (`license.spdx_id`, e.g. MIT)."""
+    language: str | None = None
+    """A repository's main language, as GitHub states it."""
+    fork: bool | None = None
+    """Whether the repository is a fork."""
+    snapshot: str | None = None
+    """A dead link's copy in the Web Archive (https), as its availability API named it."""
+    no_snapshot: bool | None = None
+    """True when the Web Archive's availability API said it holds no copy of a dead link."""
 
     @property
     def working(self) -> bool:

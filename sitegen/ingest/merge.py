@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sitegen.errors import Report, shown
+from sitegen.ingest.captures import capture_order
 from sitegen.ingest.precedence import ENTRY_FIELDS, FACT_FIELDS
 from sitegen.ingest.slugs import disambiguated, merge_key, slug_for
 from sitegen.model import NO_FACTS, Entry, Facts, Listing, MetadataRecord, Paper, PartialDate, Sighting, SourceKind
@@ -46,13 +47,14 @@ class _Statement:
     sighting: bool = True
     """Whether it is a listing's (a sighting) or a metadata file's."""
 
-    def newest_first(self) -> tuple[int, tuple[int, ...], str, int]:
+    def newest_first(self) -> tuple[int, tuple[int, ...], int, str, int]:
         captured = self.captured.sort_key() if self.captured else (0, 0, 0)
-        return (not self.sighting, tuple(-x for x in captured), self.file, self.entry.line)
+        # Captures of one day (a list that filled while the day lasted): the later capture first.
+        return (not self.sighting, tuple(-x for x in captured), -capture_order(self.file), self.file, self.entry.line)
 
-    def oldest_first(self) -> tuple[tuple[int, int, int], str, int]:
+    def oldest_first(self) -> tuple[tuple[int, int, int], int, str, int]:
         known = self.captured.sort_key() if self.captured and self.captured.year else _UNKNOWN
-        return (known, self.file, self.entry.line)
+        return (known, capture_order(self.file), self.file, self.entry.line)
 
 
 def merge(listings: Sequence[Listing], records: Iterable[MetadataRecord] = (),
