@@ -21,3 +21,8 @@ def bar(total: int, what: str, unit: str = "item") -> Iterator[tqdm]:  # type: i
         yield progress
     finally:
         progress.close()
+
+
+def notice(text: str) -> None:
+    """Say something on stderr while work goes on (between a bar's redraws when one is shown)."""
+    tqdm.write(text, file=sys.stderr)

@@ -41,6 +41,9 @@ def web(monkeypatch):
     github, pages = FakeApi(), FakeApi()
     for name, data in REPOS.items():
         github.on(lambda p, q, n=name: p == f"/repos/{n}", Answer(200, json.dumps(data).encode()))
+    github.on(lambda p, q: p == "/repos/new/empty/commits",
+              Answer(409, b'{"message": "Git Repository is empty.", "documentation_url": "https://docs.github.com"}'))
+    github.on(lambda p, q: p.endswith("/commits"), Answer(200, b'[{"sha": "abc"}]'))
     github.fallback = Answer(404, b'{"message": "Not Found"}')
     pages.on(lambda p, q: p == "/ok", Answer(200, b"ok"))
     pages.on(lambda p, q: p == "/moved", Answer(301, b"", {"Location": "/new-home"}))
@@ -52,6 +55,7 @@ def web(monkeypatch):
     with serve(github) as api, serve(pages) as site, silent() as never:
         monkeypatch.setenv("GITHUB_API_URL", api)
         monkeypatch.setenv("SITEGEN_LINK_TIMEOUT", "0.5")
+        monkeypatch.setenv("SITEGEN_ALLOW_PRIVATE_LINKS", "1")  # the pages are served on 127.0.0.1
         monkeypatch.delenv("GITHUB_TOKEN", raising=False)
         yield github, pages, site, never
 
@@ -92,7 +96,7 @@ def test_every_state_is_found_and_recorded(web, tmp_path, capsys):
     assert time.monotonic() - start < 30  # the silent server is a timeout, not a hang
     assert capsys.readouterr().out.strip() == (
         "Checked 11 of 11 links (5 GitHub repositories through its API): 5 live / 2 moved / 3 dead / "
-        "1 unreachable / 1 archived / 1 empty")
+        "1 unreachable / 0 not checked / 1 archived / 1 empty")
     after = checksums(archive)
     assert set(after) - set(before) == {"links.json"} and {k: after[k] for k in before} == before
     results = {url: checks[-1] for url, checks in read_results(Archive(archive), Report()).items()}
@@ -141,18 +145,19 @@ def test_pages_show_each_state_in_words(web, tmp_path):
         return small.get_text(" ", strip=True), [a["href"] for a in small.find_all("a")]
 
     day = TODAY.strftime("%b ") + str(TODAY.day) + TODAY.strftime(", %Y")
-    assert state("live-repository-paper", "https://github.com/live/repo")[0] == f"live (checked {day})"
+    assert state("live-repository-paper", "https://github.com/live/repo")[0] == (
+        f"live · last push Nov 2, 2025 (checked {day})")
     stars = BeautifulSoup((tmp_path / "site" / "papers" / "live-repository-paper.html").read_text(), "html.parser")
     assert "★ 1,234" in stars.get_text()
     assert state("archived-repository-paper", "https://github.com/old/archived")[0].startswith("live · archived")
     assert "empty: no commits" in state("empty-repository-paper", "https://github.com/new/empty")[0]
     text, links = state("dead-page-paper", f"{site}/gone")
-    assert text.startswith(f"dead (HTTP 404, since {day})") and links == [f"https://web.archive.org/web/{site}/gone"]
+    assert text.startswith(f"dead (HTTP 404, since {day})") and links == [f"https://web.archive.org/web/*/{site}/gone"]
     text, links = state("silent-page-paper", f"{never}/nothing")
     assert text.startswith(f"unreachable (timed out after 0.5 s, since {day})")
-    assert links == [f"https://web.archive.org/web/{never}/nothing"]
+    assert links == [f"https://web.archive.org/web/*/{never}/nothing"]
     text, links = state("moved-page-paper", f"{site}/moved")
-    assert text.startswith(f"moved to {site}/new-home") and links == [f"{site}/new-home"]
+    assert text.startswith("moved (checked") and links == []  # 127.0.0.1 is no public address: never a link
     stats = BeautifulSoup((tmp_path / "site" / "stats.html").read_text(), "html.parser")
     figure = stats.find("figure", id="chart-working")
     assert figure.find("svg") is not None

@@ -6,7 +6,11 @@
    `/api/papers/{id}`) or `metadata/arxiv/<id>.xml`. A title nothing or several things match is recorded in
    `metadata/lookups/<hash>.json`, so that it is not looked up again on every run.
 2. Every paper with an arXiv id and no arXiv metadata: its entry, asked for in batches of ids
-   (`metadata/arxiv/ids-<hash>.xml`), at most one request every 3 seconds.
+   (`metadata/arxiv/ids-<hash>.xml`), at most one request every 3 seconds. Ids arXiv answers with no entry
+   (an empty feed: it does not know them) are recorded in `metadata/lookups/arxiv-missing-<hash>.json` and not
+   asked for again for ARXIV_RETRY_DAYS days (a paper Hugging Face lists can reach arXiv's API a day late).
+3. Every paper with an arXiv id and no `metadata/hf-repos/<id>.json`: the Hugging Face models, datasets and
+   spaces that cite it (`/api/arxiv/{id}/repos`), at most REPOS_PER_RUN a run (the rest on the next runs).
 """
 
 from __future__ import annotations
@@ -17,16 +21,22 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen import fs
 from sitegen.archive import Archive
 from sitegen.errors import Report, SitegenError, shown
 from sitegen.fetch.http import FetchError, Service
-from sitegen.fetch.sources import ARXIV_BATCH, arxiv_by_ids, paper, search_arxiv, search_hf
+from sitegen.fetch.sources import ARXIV_BATCH, arxiv_by_ids, hub_repos, paper, search_arxiv, search_hf
 from sitegen.ingest.slugs import merge_key
 from sitegen.ingest.stage import read_archive
 from sitegen.model import Entry, Paper, SourceKind
 from sitegen.progress import bar
+
+ARXIV_RETRY_DAYS = 3
+"""Days before ids arXiv did not know are asked for again."""
+REPOS_PER_RUN = 500
+"""Papers whose citing repositories one run asks Hugging Face for."""
 
 
 @dataclass
@@ -40,14 +50,22 @@ class Enriched:
     files: list[Path] = field(default_factory=list)
     looked_up: int = 0
     found: int = 0
+    missing: int = 0
+    """Ids arXiv answered with no entry."""
+    repos: int = 0
+    """Papers whose citing repositories were asked for."""
+    repos_left: int = 0
 
     def summary(self) -> str:
-        return (f"Enriched: {self.records} papers' arXiv metadata asked for, {self.found} of {self.looked_up} "
-                f"titles found ({self.looked_up - self.found} not found or ambiguous); {len(self.files)} files added")
+        left = f", {self.repos_left} left for the next run" if self.repos_left else ""
+        return (f"Enriched: {self.records} papers' arXiv metadata asked for ({self.missing} unknown to arXiv), "
+                f"{self.found} of {self.looked_up} titles found ({self.looked_up - self.found} not found or "
+                f"ambiguous), {self.repos} papers' Hugging Face repositories asked for{left}; "
+                f"{len(self.files)} files added")
 
 
 def enrich(archive: Archive, hf: Service, arxiv: Service, report: Report, today: datetime.date) -> Enriched:
-    """Look pasted titles up, then fetch arXiv metadata for every paper with an id that has none."""
+    """Look pasted titles up, then fetch arXiv metadata and citing repositories for papers that have none."""
     contents = read_archive(archive, report)
     done = Enriched()
     looked = _looked_up(archive)
@@ -59,22 +77,65 @@ def enrich(archive: Archive, hf: Service, arxiv: Service, report: Report, today:
             if identifier:
                 found.add(identifier)
             progress.update()
+    ids = {p.facts.arxiv_id for p in contents.papers if p.facts.arxiv_id} | found
     have = {r.entry.facts.arxiv_id for r in contents.records if r.source is SourceKind.ARXIV} | done.arxiv_ids
-    wanted = sorted(({p.facts.arxiv_id for p in contents.papers if p.facts.arxiv_id} | found) - have - {None})
+    _arxiv_metadata(archive, arxiv, sorted(i for i in ids - have - _missing_lately(archive, today) if i), done, today)
+    _citing_repos(archive, hf, sorted(i for i in ids if i), done)
+    return done
+
+
+def _arxiv_metadata(archive: Archive, arxiv: Service, wanted: list[str], done: Enriched, today: datetime.date) -> None:
+    """Ask arXiv for these ids in batches; keep the entries, and note the ids it does not know."""
     batches = [wanted[i:i + ARXIV_BATCH] for i in range(0, len(wanted), ARXIV_BATCH)]
     with bar(len(batches), "arXiv metadata", "request") as progress:
         for batch in batches:
             try:
-                body = arxiv_by_ids(arxiv, [i for i in batch if i])
+                answer = arxiv_by_ids(arxiv, batch)
             except SitegenError as exc:
-                raise FetchError(f"{exc.message}; nothing was written for {', '.join(str(i) for i in batch[:3])}"
+                raise FetchError(f"{exc.message}; nothing was written for {', '.join(batch[:3])}"
                                  f"{' …' if len(batch) > 3 else ''}", hint=f"{exc.hint}: sitegen fetch --enrich "
                                  "asks only for what is still missing") from None
-            digest = hashlib.sha1(",".join(str(i) for i in batch).encode()).hexdigest()[:12]
-            done.files.append(_add(archive.metadata_dir / "arxiv" / f"ids-{digest}.xml", body))
+            digest = hashlib.sha1(",".join(batch).encode()).hexdigest()[:12]
+            if answer.body is not None:
+                done.files.append(_add(archive.metadata_dir / "arxiv" / f"ids-{digest}.xml", answer.body))
+            if answer.missing:
+                record = {"kind": "arxiv-missing", "ids": list(answer.missing), "asked": today.isoformat()}
+                name = f"arxiv-missing-{hashlib.sha1(f'{digest}{today}'.encode()).hexdigest()[:12]}.json"
+                done.files.append(_add(archive.metadata_dir / "lookups" / name, _json(record)))
+                done.missing += len(answer.missing)
             done.records += len(batch)
             progress.update()
-    return done
+
+
+def _missing_lately(archive: Archive, today: datetime.date) -> set[str]:
+    """Return the ids arXiv did not know when asked less than ARXIV_RETRY_DAYS days ago."""
+    ids: set[str] = set()
+    for record in _records(archive):
+        try:
+            asked = datetime.date.fromisoformat(str(record["asked"]))
+            if record.get("kind") == "arxiv-missing" and (today - asked).days < ARXIV_RETRY_DAYS:
+                ids.update(str(i) for i in record["ids"])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return ids
+
+
+def _citing_repos(archive: Archive, hf: Service, ids: list[str], done: Enriched) -> None:
+    """Ask Hugging Face which repositories cite each paper that has no answer yet, REPOS_PER_RUN at most."""
+    folder = archive.metadata_dir / "hf-repos"
+    wanted = [i for i in ids if not (folder / f"{_file(i)}.json").exists()]
+    done.repos_left = max(0, len(wanted) - REPOS_PER_RUN)
+    with bar(min(len(wanted), REPOS_PER_RUN), "Hugging Face repositories", "paper") as progress:
+        for identifier in wanted[:REPOS_PER_RUN]:
+            try:
+                body = hub_repos(hf, identifier)
+            except SitegenError as exc:
+                raise FetchError(f"the repositories citing {identifier}: {exc.message}; nothing was written for it",
+                                 hint=f"{exc.hint}: the papers asked for before it are kept") from None
+            if body is not None:
+                done.files.append(_add(folder / f"{_file(identifier)}.json", body))
+            done.repos += 1
+            progress.update()
 
 
 def _key(p: Paper) -> str:
@@ -83,15 +144,25 @@ def _key(p: Paper) -> str:
 
 def _looked_up(archive: Archive) -> set[str]:
     """Return the title keys an earlier run looked up without a match."""
+    return {str(record["key"]) for record in _records(archive) if "key" in record}
+
+
+def _records(archive: Archive) -> list[dict[str, Any]]:
+    """Return the lookup records an earlier run wrote (metadata/lookups/*.json); a broken one is passed over."""
     folder = archive.metadata_dir / "lookups"
-    keys = set()
-    if folder.is_dir():
-        for path in folder.glob("*.json"):
-            try:
-                keys.add(str(json.loads(archive.read_bytes(path))["key"]))
-            except (SitegenError, ValueError, KeyError, TypeError):
-                continue
-    return keys
+    records = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            value = json.loads(archive.read_bytes(path))
+        except (SitegenError, ValueError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            records.append(value)
+    return records
+
+
+def _json(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
 def _look_up(archive: Archive, p: Paper, hf: Service, arxiv: Service, done: Enriched,
@@ -109,8 +180,9 @@ def _look_up(archive: Archive, p: Paper, hf: Service, arxiv: Service, done: Enri
         candidates = _same_title(search_arxiv(arxiv, p.title), key)
         if len(candidates) == 1:
             identifier = str(candidates[0].facts.arxiv_id)
-            done.files.append(_add(archive.metadata_dir / "arxiv" / f"{_file(identifier)}.xml",
-                                   arxiv_by_ids(arxiv, [identifier])))
+            answer = arxiv_by_ids(arxiv, [identifier])
+            if answer.body is not None:
+                done.files.append(_add(archive.metadata_dir / "arxiv" / f"{_file(identifier)}.xml", answer.body))
             done.arxiv_ids.add(identifier)
             done.found += 1
             return identifier
@@ -120,7 +192,7 @@ def _look_up(archive: Archive, p: Paper, hf: Service, arxiv: Service, done: Enri
     record = {"key": key, "title": p.title, "looked_up": today.isoformat(),
               "candidates": sorted({str(m.facts.arxiv_id) for m in matches + candidates})}
     done.files.append(_add(archive.metadata_dir / "lookups" / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.json",
-                           (json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()))
+                           _json(record)))
     return None
 
 
