@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -91,13 +96,14 @@ def prune(root: Path, keep: set[Path]) -> None:
             path.rmdir()
 
 
-def swap_in(staged: Path, target: Path, old: Path) -> None:
+def swap_in(staged: Path, target: Path, old: Path, marker: str | None = None) -> None:
     """Replace target with the fully built staged folder; the old one moves to old and goes after the swap.
 
-    All three are tool-owned folders (layout.check_outputs made sure before the build began).
+    All three are tool-owned folders (layout.check_outputs made sure before the build began). marker: the
+    file that marks them, removed last (remove_tree()).
     """
     if old.exists():
-        shutil.rmtree(old)
+        _remove_old(old, marker)
     if target.exists():
         os.replace(target, old)
     try:
@@ -107,7 +113,14 @@ def swap_in(staged: Path, target: Path, old: Path) -> None:
             os.replace(old, target)  # put the previous site back rather than leave none
         raise
     if old.exists():
+        _remove_old(old, marker)
+
+
+def _remove_old(old: Path, marker: str | None) -> None:
+    if marker is None:
         shutil.rmtree(old)
+    else:
+        remove_tree(old, marker)
 
 
 def discard(path: Path) -> None:
@@ -141,3 +154,211 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_tree(path: Path, last: str) -> None:
+    """Remove a tool-owned folder, its file named last (its marker) at the very end, so that a removal cut short
+    leaves a folder that still says sitegen made it (and the next build may clear it). A link is only unlinked."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+        return
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name == last:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+    (path / last).unlink(missing_ok=True)
+    path.rmdir()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Plain files only: what a build publishes or merges is never a link, a device or a FIFO.
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """What a folder holds, its links never followed (paths relative to it, with /)."""
+
+    files: Mapping[str, tuple[int, int]]
+    """Every regular file: its size and modification time (ns)."""
+    folders: tuple[str, ...]
+    """Every folder below it, sorted."""
+    odd: tuple[tuple[str, str], ...]
+    """Everything else, sorted, with what it is: ("passwd", "a symbolic link")."""
+
+
+def plain_tree(root: Path) -> Tree:
+    """Return what root holds (nothing when it is missing); symbolic links in it are reported, not followed."""
+    files: dict[str, tuple[int, int]] = {}
+    folders: list[str] = []
+    odd: list[tuple[str, str]] = []
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        try:
+            entries = list(os.scandir(root / rel if rel else root))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode):
+                files[name] = (info.st_size, info.st_mtime_ns)
+            elif stat.S_ISDIR(info.st_mode):
+                folders.append(name)
+                pending.append(name)
+            else:
+                odd.append((name, _kind(info.st_mode)))
+    return Tree(dict(sorted(files.items())), tuple(sorted(folders)), tuple(sorted(odd)))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device file"
+
+
+def _open_plain(path: Path) -> tuple[int, os.stat_result]:
+    """Open a regular file for reading without following a link at its end (nor waiting on a FIFO)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise NotPlainFile(path, _kind(info.st_mode))
+    return fd, info
+
+
+class NotPlainFile(OSError):
+    """A path that is a link, a FIFO, a device or a socket where a regular file was expected."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(f"{path} is {kind}, not a plain file")
+        self.kind = kind
+
+
+def read_plain(path: Path) -> bytes:
+    """Read a regular file; NotPlainFile when path is anything else (a link at its end is not followed)."""
+    try:
+        fd, _ = _open_plain(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotPlainFile(path, "a symbolic link") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def copy_plain(source: Path, target: Path, expect: tuple[int, int] | None = None, keep_time: bool = False) -> bool:
+    """Copy the regular file source to the new file target (readable by all); return False, copying nothing,
+    when source is not a regular file (a link is not followed) or no longer has expect's size and time.
+
+    keep_time: give the copy source's modification time (MkDocs' dirty mode reads it).
+    """
+    try:
+        fd, info = _open_plain(source)
+    except OSError:
+        return False
+    try:
+        if expect is not None and (info.st_size, info.st_mtime_ns) != expect:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PUBLIC)
+        try:
+            _copy_bytes(fd, out, info.st_size)
+            os.fchmod(out, PUBLIC)
+        finally:
+            os.close(out)
+    finally:
+        os.close(fd)
+    if keep_time:
+        os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
+    return True
+
+
+def _copy_bytes(source: int, target: int, size: int) -> None:
+    """Copy size bytes between open files, in the kernel where it can (a rebuild copies thousands of pages)."""
+    done = 0
+    try:
+        while done < size and (sent := os.sendfile(target, source, done, size - done)):
+            done += sent
+    except OSError:
+        if done:
+            raise
+        os.lseek(source, 0, os.SEEK_SET)
+        with open(source, "rb", closefd=False) as src, open(target, "wb", closefd=False) as out:
+            shutil.copyfileobj(src, out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Locks: one writer at a time for the folders a build writes.
+
+
+class Busy(Exception):
+    """Another process holds the lock; holder is what it wrote into the lock file (empty when unknown)."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+_GRACE_SECONDS = 0.5
+"""How long taking a lock retries: another process only looking (lock_holder()) holds it for microseconds."""
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, holder: str) -> Iterator[None]:
+    """Hold an OS lock (flock) on the file at path while the block runs, with holder written into it; raise
+    Busy at once when another process holds it. The kernel lets go when the process ends, however it ends
+    (kill -9 too), so a lock is never left stale; the file itself stays, as a lock file must."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PUBLIC)
+    owner = os.getpid()
+    try:
+        _take(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode("utf-8"), 0)
+        try:
+            yield
+        finally:
+            if os.getpid() == owner:  # never from a forked child: its copy of fd shares the parent's lock
+                os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # the lock goes with the last descriptor of this open file (a forked child's too)
+
+
+def _take(fd: int) -> None:
+    deadline = time.monotonic() + _GRACE_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise Busy(_holder(fd)) from None
+            time.sleep(0.05)
+
+
+def lock_holder(path: Path) -> str | None:
+    """Return what the process holding the lock at path wrote into it; None when nobody holds it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:  # no lock file: nobody ever took the lock here
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _holder(fd)
+    finally:
+        os.close(fd)
+    return None
+
+
+def _holder(fd: int) -> str:
+    return os.pread(fd, 1000, 0).decode("utf-8", errors="replace")

@@ -11,10 +11,16 @@ what is there (`--force` overrides that). Whatever the options, no build replace
 archive or the docs folder, and none replaces the project folder, the config file, the current folder or
 the home folder, or a folder holding any of them. A symlinked --site-dir is resolved: the site is built
 where the link points, and the link is left as it is.
+
+One process at a time writes them: whatever writes the site (a build, a shard's build, `sitegen merge`,
+`sitegen bundle`, `sitegen serve`'s builds) holds an OS lock on LOCK in the work folder while it writes
+(locked()), and another refuses at once, naming the process that holds it. The kernel lets go of the lock
+when its process ends, however it ends, so a lock is never stale.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +33,8 @@ SITE_MARKER = ".sitegen-site"
 """The file in every site (and staging copy) sitegen builds: its claim that it may replace the folder."""
 WORK_MARKER = ".sitegen-work"
 """The same for the work folder."""
+LOCK = "build.lock"
+"""The lock file in the work folder (locked()): its holder writes its pid, its command and the site into it."""
 MARKER_TEXT = "Made by sitegen, which replaces this folder on every build. Nothing else should be kept in it.\n"
 _SHOWN_ENTRIES = 3
 
@@ -95,22 +103,42 @@ def resolved_output(path: Path, option: str) -> Path:
 
 def check_outputs(layout: Layout, protected: Protected, site_dir: Path, force: bool = False) -> None:
     # site_dir: the --site-dir as the user wrote it, for messages.
-    """Raise OutputError unless every folder of the layout may be written and replaced."""
+    """Raise OutputError unless every folder of the layout may be written and replaced (and no other sitegen
+    process is writing them now)."""
+    for folder, _ in layout.folders():
+        _check_protected(folder, _what(layout, folder, site_dir), protected)
+    _check_not_busy(layout, site_dir)
     for folder, marker in layout.folders():
-        what = f"--site-dir {site_dir}" if folder == layout.site else f"the build's folder {folder}"
-        for name, path in protected.replace_forbidden:
-            if folder == path:
-                raise OutputError(f"{what} is {name} ({path}), which a build would replace",
-                                  hint="build into a folder of its own, e.g. --site-dir site")
-        for name, path in protected.inside_forbidden:
-            if folder == path or path.is_relative_to(folder) or folder.is_relative_to(path):
-                raise OutputError(f"{what} would overlap {name} ({path}); the build never writes there",
-                                  hint="choose a --site-dir outside it, e.g. --site-dir site")
-        for name, path in protected.replace_forbidden:
-            if path.is_relative_to(folder):
-                raise OutputError(f"{what} holds {name} ({path}), which a build would replace",
-                                  hint="build into a folder of its own, e.g. --site-dir site")
-        _check_replaceable(folder, marker, what, force)
+        try:
+            _check_replaceable(folder, marker, _what(layout, folder, site_dir), force)
+        except OutputError:
+            _check_not_busy(layout, site_dir)  # what it found may be another build's work in progress
+            raise
+
+
+def _what(layout: Layout, folder: Path, site_dir: Path) -> str:
+    return f"--site-dir {site_dir}" if folder == layout.site else f"the build's folder {folder}"
+
+
+def _check_protected(folder: Path, what: str, protected: Protected) -> None:
+    for name, path in protected.replace_forbidden:
+        if folder == path:
+            raise OutputError(f"{what} is {name} ({path}), which a build would replace",
+                              hint="build into a folder of its own, e.g. --site-dir site")
+    for name, path in protected.inside_forbidden:
+        if folder == path or path.is_relative_to(folder) or folder.is_relative_to(path):
+            raise OutputError(f"{what} would overlap {name} ({path}); the build never writes there",
+                              hint="choose a --site-dir outside it, e.g. --site-dir site")
+    for name, path in protected.replace_forbidden:
+        if path.is_relative_to(folder):
+            raise OutputError(f"{what} holds {name} ({path}), which a build would replace",
+                              hint="build into a folder of its own, e.g. --site-dir site")
+
+
+def _check_not_busy(layout: Layout, site_dir: Path) -> None:
+    holder = fs.lock_holder(layout.work / LOCK)
+    if holder is not None:
+        raise _busy(layout, site_dir, holder)
 
 
 def _check_replaceable(folder: Path, marker: str, what: str, force: bool) -> None:
@@ -136,3 +164,35 @@ def mark(folder: Path, marker: str) -> None:
     """Create folder if needed and put the marker in it."""
     folder.mkdir(parents=True, exist_ok=True)
     fs.write_text(folder / marker, MARKER_TEXT)
+
+
+def is_marked(folder: Path, marker: str) -> bool:
+    """Tell whether folder carries sitegen's marker."""
+    return (folder / marker).is_file()
+
+
+@contextlib.contextmanager
+def locked(layout: Layout, command: str, site_dir: Path | None = None) -> Iterator[None]:
+    """Hold the lock on the layout's folders while the block runs (the work folder is made, and marked, for
+    it); OutputError at once, naming the other process, when another holds it. command: what this process
+    is, for the message another one shows ("sitegen build"); site_dir: the site as the user named it."""
+    mark(layout.work, WORK_MARKER)
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(fs.exclusive_lock(layout.work / LOCK, f"{os.getpid()}\n{command}\n{layout.site}\n"))
+    except fs.Busy as busy:
+        raise _busy(layout, site_dir or layout.site, busy.holder) from None
+    with held:
+        yield
+
+
+def _busy(layout: Layout, site_dir: Path, holder: str) -> OutputError:
+    """The error for a lock another process holds (holder: what it wrote into the lock file)."""
+    pid, command, site = [*holder.splitlines(), "", "", ""][:3]
+    who = f"another {command or 'sitegen process'} ({f'pid {pid}' if pid.isdigit() else 'its pid unknown'})"
+    if not site or Path(site) == layout.site:
+        return OutputError(f"{who} is writing it", path=site_dir,
+                           hint="wait for it to finish, then run this again")
+    return OutputError(f"{who} is writing {site}, and with it the work folder {layout.work} that both use",
+                       path=site_dir, hint="wait for it to finish, then run this again; builds that run at "
+                                           "once need site folders in different folders")

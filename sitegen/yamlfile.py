@@ -2,7 +2,8 @@
 
 An alias (`*name`) repeats a value written elsewhere; a few nested ones expand into billions of values (the
 "billion laughs"), so the archive's files (archive.yml, taxonomy.yml, notes' front matter) refuse them. The
-project's mkdocs.yml is read as MkDocs reads it.
+project's mkdocs.yml is read as MkDocs reads it, aliases and all. No file may nest deeper than MAX_DEPTH: PyYAML
+recurses once per level, so a run of 100,000 `[` would otherwise exhaust Python's stack.
 """
 
 from __future__ import annotations
@@ -15,9 +16,29 @@ import yaml
 
 from sitegen.errors import ConfigError
 
+MAX_DEPTH = 64
+"""Levels of nesting a YAML file may use (settings and front matter need a handful)."""
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
-class _NoAliases(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing aliases before it builds anything from them."""
+
+class _Bounded(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than MAX_DEPTH before it recurses into it."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, _TOO_DEEP, self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _NoAliases(_Bounded):
+    """The bounded loader, refusing aliases before it builds anything from them."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -29,20 +50,29 @@ class _NoAliases(yaml.SafeLoader):
 
 def load_yaml(path: Path, text: str, *, aliases: bool = False) -> Any:
     """Parse YAML text read from path, safely; a syntax error names the file and line."""
-    loader = yaml.SafeLoader if aliases else _NoAliases
+    loader = _Bounded if aliases else _NoAliases
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
+        if problem == _TOO_DEEP:
+            raise _too_deep(path, mark.line + 1 if mark else None) from None
         hint = ("write the value out instead of referring to it" if "aliases" in problem
                 else "fix the YAML (indentation, quotes, colons)")
         raise ConfigError(f"YAML syntax error: {problem}", path=path,
                           line=mark.line + 1 if mark else None, hint=hint) from None
-    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
+    except RecursionError:
+        raise _too_deep(path, None) from None  # a stack exhausted some other way than by nesting the composer sees
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
         # PyYAML builds values as it reads: `2024-02-30` or `!!int x` raise these, with no line attached.
         raise ConfigError(f"a value cannot be read: {str(exc)[:200]}", path=path,
                           hint="dates must be real calendar dates like 2025-12-16; quote other text") from None
+
+
+def _too_deep(path: Path, line: int | None) -> ConfigError:
+    return ConfigError(f"is {_TOO_DEEP}, too deep to read", path=path, line=line,
+                       hint="each `[`, `{` or `- ` opens a level; write the value with a few levels")
 
 
 def line_of(text: str, key: str) -> int | None:

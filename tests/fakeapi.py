@@ -6,7 +6,7 @@ import contextlib
 import http.server
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,6 +20,8 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
     """Close the connection halfway through the body."""
+    chunks: Callable[[], Iterable[bytes]] | None = None
+    """Send these chunks instead of body, chunked (an endless or a slow answer), until the client goes away."""
 
 
 @dataclass
@@ -35,16 +37,24 @@ class FakeApi:
 
     def __init__(self) -> None:
         self.rules: list[tuple[Callable[[str, dict[str, str]], bool], list[Answer]]] = []
+        self.routes: list[tuple[Callable[[str, dict[str, str]], bool], Callable[[str, dict[str, str]], Answer]]] = []
         self.requests: list[Request] = []
         self.fallback = Answer(200, b"[]")
 
     def on(self, match: Callable[[str, dict[str, str]], bool], *answers: Answer) -> None:
         self.rules.append((match, list(answers)))
 
+    def route(self, match: Callable[[str, dict[str, str]], bool], answer: Callable[[str, dict[str, str]], Answer]) -> None:
+        """Answer what matches with a function of the path and query (a service with state of its own)."""
+        self.routes.append((match, answer))
+
     def answer(self, path: str, query: dict[str, str]) -> Answer:
         for match, answers in self.rules:
             if match(path, query):
                 return answers.pop(0) if len(answers) > 1 else answers[0]
+        for match, compute in self.routes:
+            if match(path, query):
+                return compute(path, query)
         return self.fallback
 
 
@@ -100,6 +110,9 @@ def serve(api: FakeApi) -> Iterator[str]:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
+            if answer.chunks is not None:
+                self._chunked(answer.chunks())
+                return
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             if self.command == "HEAD":
@@ -111,8 +124,25 @@ def serve(api: FakeApi) -> Iterator[str]:
                 return
             self.wfile.write(answer.body)
 
+        def _chunked(self, chunks: Iterable[bytes]) -> None:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for chunk in chunks:
+                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:  # the client went away: what an endless answer expects
+                return
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as port:
+    with serving(_QuietServer(("127.0.0.1", 0), Handler)) as port:
         yield f"http://127.0.0.1:{port}"
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hangs up on an endless or refused answer is what those tests want

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, make_archive
 from fakeapi import Answer, FakeApi, serve, silent
+from fakegithub import FakeGitHub, FakeWayback, Offline, overlapping, primary_limit, served
 
 from sitegen.archive import Archive
 from sitegen.build import BuildOptions, build
@@ -23,28 +23,24 @@ from sitegen.linkcheck.records import read_results
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this holds "
             "across many settings, tasks and model sizes, which we discuss at length.")
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
-REPOS = {
-    "live/repo": {"html_url": "https://github.com/live/repo", "stargazers_count": 1234, "archived": False,
-                  "size": 2048, "pushed_at": "2025-11-02T10:00:00Z"},
-    "old/archived": {"html_url": "https://github.com/old/archived", "stargazers_count": 7, "archived": True,
-                     "size": 100, "pushed_at": "2021-01-01T00:00:00Z"},
-    "new/empty": {"html_url": "https://github.com/new/empty", "stargazers_count": 0, "archived": False, "size": 0,
-                  "pushed_at": "2025-01-01T00:00:00Z"},
-    "renamed/repo": {"html_url": "https://github.com/renamed/better-name", "stargazers_count": 3, "archived": False,
-                     "size": 10, "pushed_at": "2025-10-10T00:00:00Z"},
-}
+PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def add_repositories(github: FakeGitHub) -> None:
+    """The repositories the papers link, as GitHub's API answers them: a renamed one answers 301."""
+    github.add("live/repo", stars=1234, size=2048, pushed="2025-11-02T10:00:00Z")
+    github.add("old/archived", stars=7, archived=True, size=100, pushed="2021-01-01T00:00:00Z")
+    github.add("new/empty", stars=0, size=0, empty=True, pushed="2025-01-01T00:00:00Z")
+    github.add("renamed/repo", stars=3, size=10, pushed="2025-10-10T00:00:00Z")
+    github.rename("renamed/repo", "renamed/better-name")
 
 
 @pytest.fixture
 def web(monkeypatch):
-    """(GitHub API, pages server, silent server) base URLs, with their fakes."""
-    github, pages = FakeApi(), FakeApi()
-    for name, data in REPOS.items():
-        github.on(lambda p, q, n=name: p == f"/repos/{n}", Answer(200, json.dumps(data).encode()))
-    github.on(lambda p, q: p == "/repos/new/empty/commits",
-              Answer(409, b'{"message": "Git Repository is empty.", "documentation_url": "https://docs.github.com"}'))
-    github.on(lambda p, q: p.endswith("/commits"), Answer(200, b'[{"sha": "abc"}]'))
-    github.fallback = Answer(404, b'{"message": "Not Found"}')
+    """(GitHub's API, the pages, the pages' base URL, a silent server's) with their fakes, on a machine without
+    a network; the Web Archive's API holds a copy of /gone."""
+    github, pages, wayback = FakeGitHub(), FakeApi(), FakeWayback()
+    add_repositories(github)
     pages.on(lambda p, q: p == "/ok", Answer(200, b"ok"))
     pages.on(lambda p, q: p == "/moved", Answer(301, b"", {"Location": "/new-home"}))
     pages.on(lambda p, q: p == "/new-home", Answer(200, b"here"))
@@ -52,11 +48,18 @@ def web(monkeypatch):
     pages.on(lambda p, q: p == "/busy", Answer(503, b"later"))
     pages.on(lambda p, q: p == "/head-refused" and q.get("method") == "HEAD", Answer(405, b""))
     pages.on(lambda p, q: p == "/head-refused", Answer(200, b"GET works"))
-    with serve(github) as api, serve(pages) as site, silent() as never:
+    with served(github) as api, serve(pages) as site, silent() as never, served(wayback) as archive_api:
+        wayback.copies[f"{site}/gone"] = ["20240101000000"]
+        for name in PROXIES:
+            monkeypatch.delenv(name, raising=False)
+            monkeypatch.delenv(name.lower(), raising=False)
         monkeypatch.setenv("GITHUB_API_URL", api)
+        monkeypatch.setenv("SITEGEN_WAYBACK_API", archive_api)
         monkeypatch.setenv("SITEGEN_LINK_TIMEOUT", "0.5")
+        monkeypatch.setenv("SITEGEN_HTTP_BACKOFF", "0.01")
         monkeypatch.setenv("SITEGEN_ALLOW_PRIVATE_LINKS", "1")  # the pages are served on 127.0.0.1
         monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+        Offline().install(monkeypatch)
         yield github, pages, site, never
 
 
@@ -101,14 +104,19 @@ def test_every_state_is_found_and_recorded(web, tmp_path, capsys):
     assert set(after) - set(before) == {"links.json"} and {k: after[k] for k in before} == before
     results = {url: checks[-1] for url, checks in read_results(Archive(archive), Report()).items()}
     live = results["https://github.com/live/repo"]
-    assert (live.status.value, live.stars, live.archived, live.empty, live.pushed) == (
-        "live", 1234, False, False, datetime.date(2025, 11, 2))
+    assert (live.status.value, live.stars, live.archived, live.empty, live.pushed, live.license, live.language,
+            live.fork) == ("live", 1234, False, False, datetime.date(2025, 11, 2), "MIT", "Python", False)
     assert results["https://github.com/old/archived"].archived is True
     assert results["https://github.com/new/empty"].empty is True and not results["https://github.com/new/empty"].working
     assert (results["https://github.com/no/such"].status.value, results["https://github.com/no/such"].http) == (
         "dead", 404)
     renamed = results["https://github.com/renamed/repo"]
     assert (renamed.status.value, renamed.location) == ("moved", "https://github.com/renamed/better-name")
+    paths = [r.path for r in github.requests]
+    assert paths[paths.index("/repos/renamed/repo") + 1].startswith("/repositories/")  # GitHub's 301, followed
+    assert overlapping(github.requests) == []  # one request at a time, as GitHub asks
+    assert results[f"{site}/gone"].snapshot == f"https://web.archive.org/web/20240101000000/{site}/gone"
+    assert results[f"{site}/busy"].no_snapshot is True and results["https://github.com/no/such"].no_snapshot is True
     assert (results[f"{site}/moved"].status.value, results[f"{site}/moved"].location) == ("moved", f"{site}/new-home")
     assert (results[f"{site}/gone"].http, results[f"{site}/busy"].http) == (404, 503)
     silent_check = results[f"{never}/nothing"]
@@ -146,13 +154,16 @@ def test_pages_show_each_state_in_words(web, tmp_path):
 
     day = TODAY.strftime("%b ") + str(TODAY.day) + TODAY.strftime(", %Y")
     assert state("live-repository-paper", "https://github.com/live/repo")[0] == (
-        f"live · last push Nov 2, 2025 (checked {day})")
+        f"live · MIT licence · Python · last push Nov 2, 2025 (checked {day})")
     stars = BeautifulSoup((tmp_path / "site" / "papers" / "live-repository-paper.html").read_text(), "html.parser")
     assert "★ 1,234" in stars.get_text()
     assert state("archived-repository-paper", "https://github.com/old/archived")[0].startswith("live · archived")
     assert "empty: no commits" in state("empty-repository-paper", "https://github.com/new/empty")[0]
     text, links = state("dead-page-paper", f"{site}/gone")
-    assert text.startswith(f"dead (HTTP 404, since {day})") and links == [f"https://web.archive.org/web/*/{site}/gone"]
+    assert text.startswith(f"dead (HTTP 404, since {day})")
+    assert links == [f"https://web.archive.org/web/20240101000000/{site}/gone"]  # the Web Archive's copy
+    text, links = state("busy-page-paper", f"{site}/busy")
+    assert text.startswith(f"dead (HTTP 503, since {day})") and "no archived copy" in text and links == []
     text, links = state("silent-page-paper", f"{never}/nothing")
     assert text.startswith(f"unreachable (timed out after 0.5 s, since {day})")
     assert links == [f"https://web.archive.org/web/*/{never}/nothing"]
@@ -174,9 +185,7 @@ def test_a_link_never_checked_shows_as_before(tmp_path):
 
 def test_githubs_rate_limit_stops_the_repositories_and_keeps_the_rest(web, tmp_path, capsys):
     github, pages, site, never = web
-    github.rules.clear()
-    github.fallback = Answer(403, b'{"message": "API rate limit exceeded"}',
-                             {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 3600)})
+    github.limited_forever = primary_limit(int(time.time()) + 3600)
     archive = archive_for(tmp_path, site, never)
     assert check(archive) == 0
     out = capsys.readouterr()
@@ -205,7 +214,7 @@ def test_the_token_goes_to_githubs_api(web, tmp_path, monkeypatch):
     github, pages, site, never = web
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret")
     assert check(archive_for(tmp_path, site, never)) == 0
-    assert {r.headers.get("Authorization") for r in github.requests} == {"Bearer ghp_secret"}
+    assert {r.headers.get("authorization") for r in github.requests} == {"Bearer ghp_secret"}
     assert not [r for r in pages.requests if "Authorization" in r.headers]
 
 

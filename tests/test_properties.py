@@ -60,7 +60,7 @@ HOSTILE = [
     "G_{stack}", "``q''", "a~b", "{word}", "\\mone", "\\\\",
     # Unicode that trips parsers
     "\u00a0", "\u200b", "\u2028", "\x00", "\x85", "\x93", "\ufeff", "\ufffe", "e\u0301", "日本", "🙂",
-    "\U0001d400", "\r\n", "\t",
+    "\U0001d400", "\r\n", "\t", "\u202e", "\u2066",
 ]
 MATH = ["$x$", "$a_i$", "$\\frac{1}{2}$", "$\\alpha<\\beta$", "$O(n^2)$", "$5 and $10", "$\\mathbb{R}^d$"]
 _PIECE = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12), st.sampled_from([" ", "  ", "word"]),
@@ -263,7 +263,7 @@ _MATHML = {"math", "mrow", "mi", "mn", "mo", "msup", "msub", "msubsup", "mfrac",
            "mspace", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom",
            "semantics", "annotation", "menclose"}
 # What a paper page is made of; nothing else may appear, whatever the title and abstract say.
-_PAGE_ELEMENTS = {"h1", "h2", "p", "a", "ul", "li", "strong", "em", "small", "pre", "code"}
+_PAGE_ELEMENTS = {"h1", "h2", "p", "a", "ul", "li", "strong", "em", "small", "pre", "code", "bdi"}
 _PAGE_ATTRIBUTES = {"h1": {"class", "id"}, "p": {"class"}, "h2": {"id"}, "a": {"href", "rel", "title", "class"},
                     "pre": {"class"}}
 _LINK = re.compile(r"^(https?://[^\s\"'<>]+|(\.\./)*([a-z0-9-]+/)?[a-z0-9-]+\.md|#[a-z0-9_-]+)$")
@@ -342,7 +342,10 @@ def test_any_title_and_abstract_show_literally_and_add_no_markup(title, abstract
     (h1,) = soup.find_all("h1")
     assert not h1.find(True)
     assert _shown(h1.get_text()) == _shown(plain(clean(title)))
-    assert meta == {"title": escape.text(plain(a.display_title))}  # the front matter is valid YAML for any title
+    title = escape.text(plain(a.display_title))
+    if re.search("[\u202a-\u202e\u2066-\u2069]", title):  # a direction mark: isolated (FSI … PDI)
+        title = f"\u2068{title}\u2069"
+    assert meta == {"title": title}  # the front matter is valid YAML for any title
 
     if a.display_abstract:
         (para,) = soup.find_all("p", class_="sg-abstract")
@@ -367,7 +370,8 @@ def test_any_title_is_literal_link_text_in_markdown_lists(title):
     (item,) = soup.find_all("li")
     (link,) = item.find_all("a")
     assert link["href"] == f"../papers/{a.slug}.md"
-    assert not link.find(True)
+    assert [child.name for child in link.find_all(True)] == ["bdi"]  # the title, bidi-isolated from its date
+    assert not link.bdi.find(True) and link.bdi.parent is link
     assert _shown(link.get_text()) == _shown(plain(clean(title)))
 
 

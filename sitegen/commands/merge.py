@@ -13,8 +13,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
         "merge", help=HELP,
         description="Assemble PART_1 … PART_N, each built by `sitegen build --shard K/N --site-dir PART_K`, into "
                     "--site-dir: byte for byte the site one `sitegen build` makes. Every shard must be there, "
-                    "built from the same archive and config; otherwise nothing is written and the previous "
-                    "site stays.")
+                    "built from the same archive and config, and hold only plain files that its manifest "
+                    "lists as paths inside the site; otherwise nothing is written and the previous site stays.")
     parser.add_argument("parts", nargs="+", type=Path, metavar="PART", help="the part folders")
     parser.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
                         help="where the merged site goes (default: site/)")

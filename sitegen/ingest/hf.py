@@ -3,10 +3,13 @@
 
     [{"paper": {"id": "2305.11627", "title": …, "summary": …, "authors": [{"name": …}], "publishedAt": …,
                 "submittedOnDailyAt": …, "upvotes": 120, "githubRepo": …, "githubStars": …, "projectPage": …,
-                "ai_summary": …, "ai_keywords": […], "organization": {"name": …}},
-      "publishedAt": …, "title": …, "summary": …, "numComments": 4, …}, …]
+                "ai_summary": …, "ai_keywords": […], "organization": {"name": …, "fullname": …}, "withdrawnAt": …},
+      "publishedAt": …, "title": …, "summary": …, "thumbnail": "https://…", "numComments": 4, …}, …]
 
-A row may also be flat (the paper's fields at the top level, as `/api/papers/{id}` answers), and a file may
+Each field is read from `paper`, else from the row: huggingface_hub reads most of them (`numComments`,
+`githubRepo`, `organization`, …) at the row's level, other clients inside `paper`. The row's own `publishedAt` is
+the day the paper was listed, never its publication date. A row may also be flat (the paper's fields at the top
+level, as `/api/papers/{id}` answers, with `models`/`datasets`/`spaces` lists when it has them), and a file may
 hold one object instead of an array. Every field beyond the id and the title may be missing, null or of the
 wrong type: such a value is left out, never guessed. A row without an id or title is reported and skipped; a
 file cut short keeps the rows before the cut.
@@ -16,20 +19,25 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from sitegen.annotate.links import api_url
 from sitegen.errors import ListingError, Report, shown
+from sitegen.ingest.hub_repos import hub_repos
 from sitegen.ingest.ids import arxiv_id
 from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
-from sitegen.model import Entry, Facts, Listing, PartialDate, SourceKind
+from sitegen.model import Entry, Facts, Listing, PartialDate, SourceKind, Withdrawal
 
 MAX_AUTHORS = 5000
 """Author names kept per paper (the largest collaborations list a few thousand)."""
 MAX_NAME = 200
 """Characters of one author name, keyword or organization kept."""
 MAX_KEYWORDS = 50
+MAX_URL = 2000
+"""Characters of an image URL kept."""
+_T = TypeVar("_T")
 _WHAT = "a Hugging Face papers response (an array of papers, as /api/daily_papers returns)"
 
 
@@ -65,15 +73,26 @@ def json_rows(path: Path, data: bytes, report: Report) -> list[Any]:
     except UnicodeDecodeError:
         raise ListingError("is not UTF-8 text, so not an API response", path=path, hint="save it as the API sent it") \
             from None
-    decoder, rows, at = json.JSONDecoder(), [], _skip(text, 0)
-    if text[at:at + 1] != "[":
-        try:
-            value = decoder.raw_decode(text, at)[0]
-        except json.JSONDecodeError as exc:
-            raise ListingError(f"is not JSON: {exc.msg}", path=path, line=exc.lineno, hint=f"it should be {_WHAT}") \
-                from None
-        return [_object(value, path)]
-    at = _skip(text, at + 1)
+    at = _skip(text, 0)
+    try:
+        if text[at:at + 1] != "[":
+            return [_object(_checked_depth(_one_value(text, at, path), path), path)]
+        return [_checked_depth(row, path) for row in _array_rows(text, at, path, report)]
+    except RecursionError:
+        # json's decoder recurses once per bracket: a file of 100,000 `[` would otherwise stop the whole build.
+        raise _too_deep(path) from None
+
+
+def _one_value(text: str, at: int, path: Path) -> Any:
+    try:
+        return json.JSONDecoder().raw_decode(text, at)[0]
+    except json.JSONDecodeError as exc:
+        raise ListingError(f"is not JSON: {exc.msg}", path=path, line=exc.lineno, hint=f"it should be {_WHAT}") \
+            from None
+
+
+def _array_rows(text: str, at: int, path: Path, report: Report) -> list[Any]:
+    decoder, rows, at = json.JSONDecoder(), [], _skip(text, at + 1)
     try:
         while text[at:at + 1] != "]":
             value, at = decoder.raw_decode(text, at)
@@ -91,6 +110,29 @@ def json_rows(path: Path, data: bytes, report: Report) -> list[Any]:
         report.warn(f"{where} after {len(rows)} papers; those are read", path=path, line=exc.lineno,
                     hint="fetch it again (sitegen fetch) to get the rest")
     return rows
+
+
+MAX_DEPTH = 64
+"""Levels of brackets one row may nest (an API row nests four or five); deeper is no API response, and its
+values could not be shown or copied without recursing as deep."""
+
+
+def _checked_depth(value: Any, path: Path) -> Any:
+    """Return value, unless it nests more than MAX_DEPTH levels (measured without recursing)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        if children and depth >= MAX_DEPTH:
+            raise _too_deep(path)
+        stack += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
+    return value
+
+
+def _too_deep(path: Path) -> ListingError:
+    return ListingError("is nested too deeply to be an API response", path=path,
+                        hint=f"an API answer nests a few levels of brackets, never over {MAX_DEPTH}; "
+                             "fetch it again (sitegen fetch) or remove it")
 
 
 def _skip(text: str, at: int) -> int:
@@ -114,26 +156,46 @@ def entry_from_row(row: Any, position: int, path: Path, report: Report) -> Entry
         report.warn(f"paper {position} is {type(row).__name__}, not an object; skipped", path=path)
         return None
     paper = row["paper"] if isinstance(row.get("paper"), dict) else row
-    identifier = arxiv_id(paper.get("id"))
-    title = _text(paper.get("title")) or _text(row.get("title"))
+    identifier = _either(paper, row, "id", arxiv_id)
+    title = _either(paper, row, "title", _text)
     if identifier is None or not title:
         missing = "arXiv id" if identifier is None else "title"
         report.warn(f"paper {position} has no {missing} (id {shown(paper.get('id'))}); skipped", path=path,
                     hint="the API's rows name each paper by its arXiv id")
         return None
-    authors = _authors(paper.get("authors"))
-    abstract = _text(paper.get("summary")) or _text(row.get("summary"))
+    authors = _either(paper, row, "authors", _authors)
     return Entry(
         title=bounded(title, MAX_TITLE, "title", path, None, report),
-        abstract=bounded(abstract, MAX_ABSTRACT, "abstract", path, None, report),
+        abstract=bounded(_either(paper, row, "summary", _text), MAX_ABSTRACT, "abstract", path, None, report),
+        # Only the paper's own publishedAt: a daily row's is the day it was listed (listed_day reads that).
         author_count=len(authors) or None, published=_day(paper.get("publishedAt")),
-        upvote_count=_count(paper.get("upvotes")), line=position,
-        facts=Facts(arxiv_id=identifier, authors=authors, repository=_text(paper.get("githubRepo")) or None,
-                    repository_stars=_count(paper.get("githubStars")),
-                    project_page=_text(paper.get("projectPage")) or None,
-                    ai_summary=bounded(_text(paper.get("ai_summary")), MAX_ABSTRACT, "AI summary", path, None, report),
-                    ai_keywords=_names(paper.get("ai_keywords"), MAX_KEYWORDS),
-                    organization=_organization(paper.get("organization"))))
+        upvote_count=_either(paper, row, "upvotes", _count), line=position,
+        facts=_facts(paper, row, identifier, authors, path, report))
+
+
+def _facts(paper: dict[str, Any], row: dict[str, Any], identifier: str, authors: tuple[str, ...], path: Path,
+           report: Report) -> Facts:
+    """Return what a row states beyond its title and abstract, each field the paper's, else the row's."""
+    withdrawn = _either(paper, row, "withdrawnAt", _day)
+    return Facts(
+        arxiv_id=identifier, authors=authors, repository=_either(paper, row, "githubRepo", _text) or None,
+        repository_stars=_either(paper, row, "githubStars", _count),
+        project_page=_either(paper, row, "projectPage", _text) or None,
+        ai_summary=bounded(_either(paper, row, "ai_summary", _text), MAX_ABSTRACT, "AI summary", path, None, report),
+        ai_keywords=_either(paper, row, "ai_keywords", lambda v: _names(v, MAX_KEYWORDS)),
+        organization=_either(paper, row, "organization", _organization),
+        comments=_either(paper, row, "numComments", _count),
+        thumbnail=_either(paper, row, "thumbnail", _thumbnail),
+        withdrawn=Withdrawal(SourceKind.HF, withdrawn) if withdrawn else None,
+        hub_repos=hub_repos(paper) or (hub_repos(row) if row is not paper else None))
+
+
+def _either(paper: dict[str, Any], row: dict[str, Any], key: str, read: Callable[[Any], _T]) -> _T:
+    """Return a field as the paper states it, else as the row does (huggingface_hub reads most at the row's level)."""
+    value = read(paper.get(key))
+    if value in (None, "", ()) and row is not paper:
+        return read(row.get(key))
+    return value
 
 
 def listed_day(row: Any) -> PartialDate | None:
@@ -174,6 +236,12 @@ def _names(value: Any, limit: int) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(dict.fromkeys(t[:MAX_NAME] for t in (_text(v) for v in value[:limit]) if t))
+
+
+def _thumbnail(value: Any) -> str | None:
+    """Return an image URL when it is a clean https:// URL, as the API wrote it; anything else is left out."""
+    url = api_url(value) if isinstance(value, str) and len(value) <= MAX_URL else None
+    return url if url == value else None
 
 
 def _organization(value: Any) -> str | None:

@@ -89,7 +89,7 @@ def _ids_by_title(by_id: dict[str, list[_Statement]], report: Report) -> dict[st
     """Map each title key to the arXiv ids that carry it; report a title two ids share."""
     ids_of: dict[str, set[str]] = defaultdict(set)
     for identifier, group in by_id.items():
-        for key in {merge_key(s.entry.title) for s in group}:
+        for key in {merge_key(s.entry.title) for s in group if s.entry.title}:  # hf-repos records state no title
             ids_of[key].add(identifier)
     for ids in (sorted(ids) for _, ids in sorted(ids_of.items()) if len(ids) > 1):
         title = next(s.entry.title for s in by_id[ids[0]])

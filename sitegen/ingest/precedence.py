@@ -12,8 +12,10 @@ capture's, whatever the source. The page name never comes from here: it is the f
 | authors                    | arXiv, Hugging Face       |
 | author count               | arXiv, Hugging Face, paste |
 | publication date           | arXiv, Hugging Face, paste |
-| categories, comment, journal reference, DOI, version | arXiv |
+| categories, comment, journal reference, DOI, version, updated, affiliations | arXiv |
 | repository and its stars, project page, AI summary and keywords, organization | Hugging Face |
+| comment count, thumbnail, the Hub repositories citing the paper (hub_repos) | Hugging Face |
+| withdrawn                  | Hugging Face (it dates it), arXiv |
 | upvotes                    | the newest capture        |
 """
 
@@ -44,5 +46,11 @@ FACT_FIELDS: dict[str, tuple[SourceKind, ...]] = {
     "ai_summary": (HF,),
     "ai_keywords": (HF,),
     "organization": (HF,),
+    "updated": (ARXIV,),
+    "affiliations": (ARXIV,),
+    "comments": (HF,),
+    "thumbnail": (HF,),
+    "hub_repos": (HF,),
+    "withdrawn": (HF, ARXIV),
 }
 """Fields of Facts (the arXiv id is what the paper is grouped by)."""

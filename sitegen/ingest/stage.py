@@ -16,6 +16,8 @@ from sitegen.config import read_manifest
 from sitegen.errors import BuildError, Report, SitegenError
 from sitegen.ingest.arxiv import read_arxiv
 from sitegen.ingest.hf import read_hf_records
+from sitegen.ingest.hub_repos import FOLDER as HUB_FOLDER
+from sitegen.ingest.hub_repos import read_hub_repos
 from sitegen.ingest.merge import merge
 from sitegen.ingest.readers import READERS, Source, reader_for
 from sitegen.linkcheck.records import read_results
@@ -83,10 +85,13 @@ def ingest(archive: Archive, report: Report) -> list[Listing]:
 
 
 def read_metadata(archive: Archive, report: Report) -> list[MetadataRecord]:
-    """Read metadata/arxiv/*.xml and metadata/hf/*.json: what the APIs state about single papers."""
+    """Read metadata/arxiv/*.xml, metadata/hf/*.json and metadata/hf-repos/*.json: what the APIs state of papers."""
     records: list[MetadataRecord] = []
+    # An hf-repos answer states only which Hub repositories cite the paper its file name names: a record whose
+    # entry has no title, which adds to that paper and never makes one.
     for folder, suffix, source, read in (("arxiv", ".xml", SourceKind.ARXIV, read_arxiv),
-                                         ("hf", ".json", SourceKind.HF, read_hf_records)):
+                                         ("hf", ".json", SourceKind.HF, read_hf_records),
+                                         (HUB_FOLDER, ".json", SourceKind.HF, read_hub_repos)):
         try:
             files = archive.entries(archive.metadata_dir / folder, (suffix,), report, f"{source.value} metadata")
         except SitegenError as exc:

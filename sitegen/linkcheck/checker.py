@@ -41,8 +41,10 @@ class Progress:
     """Called as each link's check ends."""
     left: list[str] = field(default_factory=list)
     """Repositories left unchecked: GitHub's rate limit ran out, or its API failed."""
+    limited: bool = False
+    """Whether GitHub's rate limit stopped the repositories."""
     reset: datetime.datetime | None = None
-    """When GitHub's rate limit resets, when it ran out."""
+    """When GitHub's rate limit resets, when it ran out and GitHub said when."""
     answered: int = 0
     """Checks a server answered."""
     unreachable: int = 0
@@ -71,7 +73,6 @@ class _Checker:
         self.pages, self.github, self.today, self.progress = pages, github, today, progress
         self.all = asyncio.Semaphore(CONCURRENCY)
         self.hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(PER_HOST))
-        self.stopped = False
 
     async def check(self, url: str) -> None:
         repo = github_repo(url)
@@ -87,14 +88,12 @@ class _Checker:
         self.progress.done(url, outcome.check)
 
     async def _repository(self, url: str, owner: str, name: str) -> Outcome | None:
-        if self.stopped:
-            self.progress.left.append(url)
-            return None
         try:
             check = await self.github.check(url, owner, name)
         except RateLimited as limited:
-            self.stopped = True
-            self.progress.reset = datetime.datetime.fromtimestamp(limited.reset, datetime.timezone.utc)
+            if limited.reset is not None:
+                self.progress.reset = datetime.datetime.fromtimestamp(limited.reset, datetime.timezone.utc)
+            self.progress.limited = True
             self.progress.left.append(url)
             return None
         except (asyncio.TimeoutError, httpx.TimeoutException):
@@ -109,7 +108,7 @@ class _Checker:
     def _failed(self, url: str, exc: Exception) -> Outcome:
         private = blocked(exc)
         if private is not None:
-            return Outcome(not_checked(url, private.host, self.today))
+            return Outcome(not_checked(url, private, self.today))
         if isinstance(exc, httpx.ConnectError):
             return Outcome(Check(self.today, LinkStatus.UNREACHABLE, reason=f"GitHub's API: {reason(exc)}"),
                            unreachable=True)

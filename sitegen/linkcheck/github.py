@@ -61,11 +61,12 @@ def github_repo(url: str) -> tuple[str, str] | None:
 
 
 class RateLimited(Exception):
-    """GitHub's rate limit asks for a longer wait than the checker gives it."""
+    """GitHub's rate limit asks for a longer wait than the checker gives it; no more requests this run."""
 
-    def __init__(self, reset: float) -> None:
+    def __init__(self, reset: float | None) -> None:
         super().__init__(reset)
         self.reset = reset
+        """When it resets (epoch seconds), where GitHub said."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class GitHub:
                         **({"Authorization": f"Bearer {token}"} if token else {})}
         self.one_at_a_time = asyncio.Lock()
         self.backoff = setting("SITEGEN_HTTP_BACKOFF", 2.0)
+        self.stopped: RateLimited | None = None
+        """Set once a rate limit stopped the run: every later repository is left unasked."""
 
     @staticmethod
     def api_url() -> str:
@@ -95,7 +98,13 @@ class GitHub:
     async def check(self, url: str, owner: str, name: str) -> Check | None:
         """Check one repository; None when GitHub could not say (an outage: asked again on the next run)."""
         async with self.one_at_a_time:
-            answer = await self.get(f"/repos/{owner}/{name}")
+            if self.stopped is not None:
+                raise self.stopped
+            try:
+                answer = await self.get(f"/repos/{owner}/{name}")
+            except RateLimited as limited:
+                self.stopped = limited
+                raise
             if answer.status == 200:
                 return await self._repository(url, f"{owner}/{name}", answer)
             if answer.status in (401, 403):
@@ -113,10 +122,11 @@ class GitHub:
             if wait is None:
                 return answer
             if wait > MAX_WAIT:
-                raise RateLimited(time.time() + wait)
+                reset = answer.headers.get("x-ratelimit-reset", "")
+                raise RateLimited(float(reset) if reset.isdigit() else None)
             notice(f"GitHub's API asks to slow down: waiting {wait:.0f} s")
             await asyncio.sleep(wait)
-        raise RateLimited(time.time() + 60)
+        raise RateLimited(None)
 
     async def _get(self, path: str) -> Answer:
         async with self.client.stream("GET", self.api + path, headers=self.headers) as response:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from sitegen.model import Check, LinkStatus
-from sitegen.net.guard import blocked
+from sitegen.net.guard import BlockedAddress, blocked, origin
 
 _BLOCKED = {401, 403, 407, 429}
 """Statuses of a server that refuses to be checked rather than of a link that is gone."""
@@ -43,7 +43,7 @@ async def check_page(client: httpx.AsyncClient, url: str, today: datetime.date, 
     except Exception as exc:  # the transport's refusal of a private address comes through httpx as it is
         private = blocked(exc)
         if private is not None:
-            return Outcome(not_checked(url, private.host, today))
+            return Outcome(not_checked(url, private, today))
         if isinstance(exc, httpx.ConnectError):
             return Outcome(Check(today, LinkStatus.UNREACHABLE, reason=reason(exc)), unreachable=True)
         if isinstance(exc, (httpx.TransportError, httpx.InvalidURL)):
@@ -52,9 +52,9 @@ async def check_page(client: httpx.AsyncClient, url: str, today: datetime.date, 
     return Outcome(from_response(url, response, today), answered=True)
 
 
-def not_checked(url: str, host: str, today: datetime.date) -> Check:
+def not_checked(url: str, refused: BlockedAddress, today: datetime.date) -> Check:
     """The check of a link the guard refused: its own host is private, or a redirect led to one."""
-    own = (urlsplit(url).hostname or "").rstrip(".").lower() == host.strip("[]").rstrip(".").lower()
+    own = origin(url) == (refused.host.strip("[]").rstrip(".").lower(), refused.port)
     return Check(today, LinkStatus.NOT_CHECKED, reason="private address" if own else "redirects to a private address")
 
 

@@ -57,7 +57,8 @@ def check_links(archive: Archive, report: Report, older_than: int | None = None,
     if checked:
         write_results(results_path(archive), _merged(results, checked), stored.unread)
     _warn_left(run, report)
-    return _summary(checked, len(every), len(due), run.left)
+    unread = sum(1 for url in every if url in stored.unread)
+    return _summary(checked, len(every), len(due) + unread, run.left, unread)
 
 
 def _no_network(run: Progress, checked: dict[str, Check]) -> None:
@@ -96,16 +97,17 @@ def _due(checks: tuple[Check, ...], today: datetime.date, older_than: int | None
 
 
 def _warn_left(run: Progress, report: Report) -> None:
-    if run.reset is not None:
-        report.warn(f"GitHub's rate limit ran out: {len(run.left)} repositories are left for the next run (it "
-                    f"resets at {run.reset.strftime('%H:%M UTC')})", hint="set GITHUB_TOKEN for 5,000 requests an "
-                    "hour, or run again later with --older-than to continue")
+    if run.limited:
+        when = f" (it resets at {run.reset.strftime('%H:%M UTC')})" if run.reset else " (it did not say when)"
+        report.warn(f"GitHub's rate limit ran out: {len(run.left)} repositories are left for the next run{when}",
+                    hint="set GITHUB_TOKEN for 5,000 requests an hour, or run again later with --older-than to "
+                         "continue")
     elif run.left:
         report.warn(f"GitHub's API failed for {len(run.left)} repositories; they are left for the next run",
                     hint="GitHub may be having trouble: run again later")
 
 
-def _summary(checked: dict[str, Check], every: int, due: int, left: list[str]) -> str:
+def _summary(checked: dict[str, Check], every: int, due: int, left: list[str], unread: int) -> str:
     counts = Counter(check.status for check in checked.values())
     archived = sum(1 for c in checked.values() if c.archived)
     empty = sum(1 for c in checked.values() if c.empty)
@@ -114,5 +116,6 @@ def _summary(checked: dict[str, Check], every: int, due: int, left: list[str]) -
                                                                                 f"{empty} empty"]
     skipped = f"; {every - due} checked recently, skipped" if every > due else ""
     unfinished = f"; {len(left)} left for the next run" if left else ""
+    unreadable = f"; {unread} whose links.json entry cannot be read, left as they were" if unread else ""
     return (f"Checked {len(checked)} of {every} links ({repos} GitHub repositories through its API): "
-            f"{' / '.join(parts)}{skipped}{unfinished}")
+            f"{' / '.join(parts)}{skipped}{unreadable}{unfinished}")

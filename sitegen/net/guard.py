@@ -34,8 +34,8 @@ _NUMERIC = re.compile(r"^[0-9a-fA-FxX.]+$")
 class BlockedAddress(Exception):
     """A request that would reach a private address; never sent."""
 
-    def __init__(self, host: str, address: str | None = None) -> None:
-        self.host, self.address = host, address
+    def __init__(self, host: str, port: int, address: str | None = None) -> None:
+        self.host, self.port, self.address = host, port, address
         where = f"{host} resolves to {address}" if address and address != host else host
         super().__init__(f"{where}: a private address")
 
@@ -96,7 +96,7 @@ class Policy:
             return
         address = literal(host)
         if (address is not None and not is_public(address)) or (address is None and private_name(host)):
-            raise BlockedAddress(host)
+            raise BlockedAddress(host, port)
 
     def check_addresses(self, host: str, port: int, addresses: list[Address]) -> None:
         """Refuse a host when any address it resolves to is private (one is enough to be turned against us)."""
@@ -104,7 +104,7 @@ class Policy:
             return
         for address in addresses:
             if not is_public(address):
-                raise BlockedAddress(host, str(address))
+                raise BlockedAddress(host, port, str(address))
 
 
 def origin(url: str) -> tuple[str, int] | None:
@@ -114,7 +114,7 @@ def origin(url: str) -> tuple[str, int] | None:
         port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     except ValueError:
         return None
-    return ((parts.hostname or "").rstrip("."), port) if parts.hostname and port else None
+    return ((parts.hostname or "").rstrip(".").lower(), port) if parts.hostname and port else None
 
 
 def blocked(exc: BaseException) -> BlockedAddress | None:

@@ -4,10 +4,16 @@ The zip is reproducible: entries in sorted order under one top folder, every tim
 (SOURCE_DATE_EPOCH, else the data's; never the clock or the files' mtimes), fixed permissions, no extra
 fields, and one fixed comment, by which `sitegen bundle` knows a zip it may replace. The same site gives the
 same bytes, whoever builds it and whenever.
+
+It packs only what the build made: a symbolic link, a FIFO or a device in the site is refused, and so is a
+file the record of the build (publish/incremental.py) does not list; `sitegen bundle` builds first, and that
+build already leaves such files out. Packing holds the site's lock (layout.locked()), so that no build
+replaces the site halfway through.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import re
 import stat
@@ -18,7 +24,8 @@ from pathlib import Path
 
 from sitegen import fs
 from sitegen.errors import BuildError
-from sitegen.layout import SITE_MARKER
+from sitegen.layout import SITE_MARKER, WORK_MARKER, Layout, is_marked, locked
+from sitegen.publish import incremental
 
 # A zip entry's time is a DOS date: 1980-01-01 to 2107-12-31, local time without a zone (we write UTC).
 ZIP_MIN_EPOCH = 315532800
@@ -63,8 +70,17 @@ def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None)
         raise BuildError("no built site here (index.html is missing)", path=site_dir,
                          hint="build the site first")
     root = root or out.stem
-    when = zip_time(epoch)
-    names = _entries(site_dir)
+    layout = Layout.for_site(site_dir)
+    built = is_marked(layout.site, SITE_MARKER) and is_marked(layout.work, WORK_MARKER)
+    with locked(layout, "sitegen bundle") if built else contextlib.nullcontext():
+        names = _entries(site_dir, incremental.made_files(layout.work, layout.site) if built else None)
+        _write_zip(site_dir, out, root, names, zip_time(epoch))
+    files = sum(1 for rel in names if rel and not rel.endswith("/"))
+    return Bundle(out, root, files, out.stat().st_size)
+
+
+def _write_zip(site_dir: Path, out: Path, root: str, names: list[str],
+               when: tuple[int, int, int, int, int, int]) -> None:
     with fs.atomic_output(out) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.comment = COMMENT
         for rel in names:
@@ -75,10 +91,15 @@ def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None)
                 archive.writestr(info, b"", compress_type=zipfile.ZIP_STORED)
             else:
                 info.external_attr = FILE_MODE << 16
-                archive.writestr(info, (site_dir / rel).read_bytes(), compress_type=zipfile.ZIP_DEFLATED,
-                                 compresslevel=9)
-    files = sum(1 for rel in names if rel and not rel.endswith("/"))
-    return Bundle(out, root, files, out.stat().st_size)
+                archive.writestr(info, _read(site_dir, rel), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+
+def _read(site_dir: Path, rel: str) -> bytes:
+    try:
+        return fs.read_plain(site_dir / rel)
+    except fs.NotPlainFile as exc:  # it changed since the site was listed
+        raise BuildError(f"is {exc.kind}; a bundle holds only plain files and folders", path=site_dir / rel,
+                         hint="build the site again") from None
 
 
 def made_by_sitegen(path: Path) -> bool:
@@ -95,16 +116,20 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return time.gmtime(min(max(epoch, ZIP_MIN_EPOCH), ZIP_MAX_EPOCH))[:6]
 
 
-def _entries(site_dir: Path) -> list[str]:
-    names: list[str] = []
-    for path in site_dir.rglob("*"):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel in SERVER_ONLY:
-            continue
-        if path.is_symlink():
-            raise BuildError("is a symbolic link; a bundle holds only plain files and folders", path=path,
-                             hint="copy the file into the docs folder instead of linking it")
-        names.append(f"{rel}/" if path.is_dir() else rel)
+def _entries(site_dir: Path, made: frozenset[str] | None) -> list[str]:
+    """Return the zip's entries: the site's folders (with a final /) and files; BuildError for a link, a FIFO
+    or a device, or a file the build did not make (made: the files it made, when known)."""
+    tree = fs.plain_tree(site_dir)
+    if tree.odd:
+        rel, kind = tree.odd[0]
+        raise BuildError(f"is {kind}; a bundle holds only plain files and folders", path=site_dir / rel,
+                         hint="copy the file into the docs folder instead of linking it")
+    foreign = sorted(rel for rel in tree.files if made is not None and rel not in made)
+    if foreign:
+        raise BuildError(f"{', '.join(foreign[:5])}{' …' if len(foreign) > 5 else ''}: not made by the build; a "
+                         "bundle holds only what the build made", path=site_dir,
+                         hint="build the site again (a build leaves such files out), then bundle it")
+    names = [f"{rel}/" for rel in tree.folders] + [rel for rel in tree.files if rel not in SERVER_ONLY]
     return ["", *sorted(names)]  # "": the top folder itself
 
 
@@ -113,7 +138,7 @@ def external_fetches(site_dir: Path) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for path in sorted(site_dir.rglob("*")):
         rel = path.relative_to(site_dir).as_posix()
-        if rel in SERVER_ONLY:
+        if rel in SERVER_ONLY or not stat.S_ISREG(path.lstat().st_mode):  # a FIFO would never end its read
             continue
         if path.suffix == ".html":
             finder = _FetchFinder()

@@ -7,13 +7,17 @@ everything else a page's HTML depends on is unchanged: the MkDocs config (theme,
 versions of sitegen, MkDocs and Material, the theme overrides, the build date and the set of pages outside
 papers/, topics/ and dates/. Those go into a fingerprint; any difference means a clean build. Strict
 builds are always clean, so that every page's warnings are reported again.
+
+The published site holds only what a build made. The record also lists every file the site held when the
+build finished, with its size and time: a file found there that the record does not list (put there by hand),
+a symbolic link, a FIFO or a device is reported by name and never carried into the next site, and a file
+changed (or removed) since is not carried either: the build makes it again, so no hand edit is published.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sitegen import __version__, fs
+from sitegen.errors import Report
+from sitegen.layout import SITE_MARKER
 from sitegen.publish import mkdocs_hooks
 from sitegen.render import escape
 
@@ -62,26 +68,78 @@ def page_digests(pages: Mapping[str, str]) -> dict[str, str]:
     return {rel: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for rel, text in pages.items()}
 
 
-def start(site_dir: Path, staging: Path, work: Path, stamp: str, clean: bool) -> dict[str, str] | None:
-    """Copy the previous site into staging when it was built with the same fingerprint; return the digests of
-    its generated pages then (None: build clean)."""
-    previous = None if clean or not site_dir.is_dir() else _read_record(_record(work, site_dir), stamp)
-    if previous is None:
-        _record(work, site_dir).unlink(missing_ok=True)
+def start(site_dir: Path, staging: Path, work: Path, stamp: str, clean: bool, report: Report) -> dict[str, str] | None:
+    """Copy into staging what the previous site holds as the previous build left it, when it was built with the
+    same fingerprint; return the digests of the generated pages whose HTML was copied (None: build clean).
+    Report what the site holds that no build made: it is left out either way."""
+    record = _read_record(_record(work, site_dir))
+    found = fs.plain_tree(site_dir)
+    made = _made(record)
+    _report_foreign(site_dir, found, made, report)
+    pages = _pages(record)
+    if made is None or pages is None or clean or record is None or record.get("stamp") != stamp:
         return None
-    # copy2 keeps the old pages' times, which is what tells MkDocs they need no rebuilding.
-    shutil.copytree(site_dir, staging, symlinks=True)
-    return previous
+    # A file changed (or removed) since the build is not copied, and MkDocs makes it again: a page's HTML
+    # because its digest is left out of what this returns, any other file because it is missing.
+    # copy_plain keeps the old files' times, which is what tells MkDocs they need no rebuilding; the marker
+    # goes first, so that a build cut short leaves a staging folder the next one may clear.
+    carried = set()
+    for rel in sorted(made, key=lambda rel: (rel != SITE_MARKER, rel)):
+        if found.files.get(rel) == made[rel] and fs.copy_plain(site_dir / rel, staging / rel, made[rel],
+                                                                keep_time=True):
+            carried.add(rel)
+    return {src: digest for src, digest in pages.items() if f"{src.removesuffix('.md')}.html" in carried}
 
 
-def _read_record(path: Path, stamp: str) -> dict[str, str] | None:
+def _made(record: Mapping[str, Any] | None) -> dict[str, tuple[int, int]] | None:
+    """Return the files the record says the build made (path -> size, time); None when it does not say."""
+    files = record.get("files") if record is not None else None
+    if not isinstance(files, dict):
+        return None
+    made: dict[str, tuple[int, int]] = {}
+    for rel, value in files.items():
+        if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
+            made[str(rel)] = (value[0], value[1])
+    return made
+
+
+def _pages(record: Mapping[str, Any] | None) -> dict[str, str] | None:
+    pages = record.get("pages") if record is not None else None
+    return {str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else None
+
+
+def _report_foreign(site_dir: Path, found: fs.Tree, made: Mapping[str, tuple[int, int]] | None,
+                    report: Report) -> None:
+    """Warn, in one line, of what the site holds that no sitegen build made (unknown without a record)."""
+    odd = [f"{rel} ({kind})" for rel, kind in found.odd]
+    unknown = [rel for rel in found.files if made is not None and rel not in made]
+    foreign = sorted([*odd, *unknown])
+    if foreign:
+        report.warn(f"holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} sitegen did not make, left out "
+                    f"of the new site: {_listed(foreign)}", path=site_dir,
+                    hint="put files to publish in the docs folder; the site holds only what the build makes")
+
+
+_NAMED = 10
+"""Paths a warning names before it says how many more there are."""
+
+
+def _listed(paths: list[str]) -> str:
+    return ", ".join(paths[:_NAMED]) + (f" and {len(paths) - _NAMED} more" if len(paths) > _NAMED else "")
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("stamp") != stamp or not isinstance(record.get("pages"), dict):
-        return None
-    return {str(k): str(v) for k, v in record["pages"].items()}
+    return record if isinstance(record, dict) else None
+
+
+def made_files(work: Path, site_dir: Path) -> frozenset[str] | None:
+    """Return the files the build that made site_dir left in it (None when no record says)."""
+    made = _made(_read_record(_record(work, site_dir)))
+    return None if made is None else frozenset(made)
 
 
 def unchanged(digests: Mapping[str, str], previous: Mapping[str, str] | None) -> frozenset[str]:
@@ -108,7 +166,13 @@ def remove_stale(staging: Path, sources: set[str]) -> int:
 
 
 def finish(work: Path, site_dir: Path, stamp: str, digests: Mapping[str, str]) -> None:
-    """Remember what the site now in place was built from: the fingerprint and each generated page's digest
-    (page_digests())."""
-    record = {"stamp": stamp, "pages": dict(digests)}
+    """Remember what the site now in place was built from: the fingerprint, each generated page's digest
+    (page_digests()), and every file it holds with its size and time (only those are carried forward)."""
+    files = {rel: list(seen) for rel, seen in fs.plain_tree(site_dir).files.items()}
+    record = {"stamp": stamp, "pages": dict(digests), "files": files}
     fs.write_text(_record(work, site_dir), json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+def forget(work: Path, site_dir: Path) -> None:
+    """Drop the record of site_dir (before it is replaced, so that no record ever describes another site)."""
+    _record(work, site_dir).unlink(missing_ok=True)

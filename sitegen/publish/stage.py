@@ -6,8 +6,12 @@ search files added and the staging folder swapped in for the site, only when all
         complete(staged, search)     # the search files go in, .site.building/ becomes site/
 
 When the previous site was built from the same config, theme and versions, MkDocs rebuilds only the pages
-whose Markdown changed (publish/incremental.py); otherwise, and under --strict, all of them. The generated
+whose Markdown changed (publish/incremental.py); otherwise, and under --strict, all of them. Only what the
+previous build made is carried over: anything else found in the site is reported and left out. The generated
 Markdown pages reach MkDocs from memory (publish/memory.py), unless keep_docs asks for them on disk too.
+
+staging() holds the lock on the build's folders (layout.locked()) from the first write to the swap, so two
+builds never write one site at once: the second one refuses, naming the first.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 from sitegen import fs
 from sitegen.errors import Report
-from sitegen.layout import SITE_MARKER, WORK_MARKER, Layout, mark
+from sitegen.layout import SITE_MARKER, WORK_MARKER, Layout, locked, mark
 from sitegen.parallel import beside
 from sitegen.publish import incremental, mkdocs_site, parts
 from sitegen.publish.shares import Share, Split, plan
@@ -50,11 +54,14 @@ class Staged:
 
 @contextlib.contextmanager
 def staging(layout: Layout) -> Iterator[None]:
-    """Clear the staging folder when the block ends: it is left only when something failed, and the site stays."""
-    try:
-        yield
-    finally:
-        fs.discard(layout.staging)
+    """Hold the lock on the build's folders while the block runs (OutputError at once when another process
+    holds it); clear the staging folder when the block ends: it is left only when something failed, and the
+    site stays."""
+    with locked(layout, "sitegen build"):
+        try:
+            yield
+        finally:
+            fs.remove_tree(layout.staging, SITE_MARKER)
 
 
 def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[str, str]], layout: Layout,
@@ -69,11 +76,11 @@ def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[st
     with fs.public_umask():
         mark(layout.work, WORK_MARKER)
         docs = mkdocs_site.write_docs(project, pages, layout.work / "docs", report, keep=keep_docs)
-        fs.discard(layout.staging)
+        fs.remove_tree(layout.staging, SITE_MARKER)
         config = mkdocs_site.derived_config(project, docs.folder, layout.site, nav)
         config_path = mkdocs_site.write_config(config, layout.work / "mkdocs.yml")
         stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
-        previous = incremental.start(layout.site, layout.staging, layout.work, stamp, clean=strict)
+        previous = incremental.start(layout.site, layout.staging, layout.work, stamp, strict, report)
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)
@@ -124,5 +131,6 @@ def complete(staged: Staged, search: SearchFiles | None) -> None:
             write_assets(search.files, layout.staging)
         if staged.part is not None:
             parts.write_manifest(layout.staging, staged.part, staged.digest)
-        fs.swap_in(layout.staging, layout.site, layout.previous)
+        incremental.forget(layout.work, layout.site)  # a swap cut short must not leave a record of the old site
+        fs.swap_in(layout.staging, layout.site, layout.previous, SITE_MARKER)
         incremental.finish(layout.work, layout.site, staged.stamp, staged.digests)

@@ -3,7 +3,8 @@
 A paper's feed date is its publication date, or for an undated paper the day the archive first captured it;
 a paper with neither (no year anywhere) is left out, since a feed entry must have a date. No date comes
 from the clock, so the same archive gives the same feeds. Links are absolute when mkdocs.yml states a
-`site_url`, and relative to the feed otherwise.
+`site_url`, and relative to the feed otherwise. A paper a source says was withdrawn keeps its entry, its title
+marked "[Withdrawn] " and its categories (tags) holding "withdrawn", so that a reader sees it in any feed reader.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ FEED_AUTHORS = 50
 """Authors an entry names."""
 """The subtitle of the site's own feeds."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+WITHDRAWN = "withdrawn"
+"""The category (Atom) and tag (JSON Feed) of a withdrawn paper."""
 # Characters XML 1.0 cannot hold (lxml refuses them), and the DEL and C1 controls it discourages.
 _NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -82,7 +85,7 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
     for a, day in entries:
         fe = fg.add_entry(order="append")
         fe.id(_entry_id(a))
-        fe.title(_text(plain(a.display_title)))
+        fe.title(entry_title(a))
         fe.link(href=_href(feed, f"papers/{a.slug}.html", site_url), rel="alternate", type="text/html")
         fe.updated(_instant(day))
         if a.paper.published and a.paper.published.year:
@@ -94,6 +97,8 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
                 fe.author({"name": _text(name)})
         for match in a.tags:
             fe.category(term=match.tag.slug, label=_text(match.tag.name))
+        if a.paper.facts.withdrawn:
+            fe.category(term=WITHDRAWN, label="Withdrawn")
     return str(fg.atom_str(pretty=True).decode("utf-8"))
 
 
@@ -120,20 +125,27 @@ def _json_item(feed: Feed, a: Annotated, day: datetime.date, site_url: str | Non
     item: dict[str, object] = {
         "id": _entry_id(a),
         "url": _href(feed, f"papers/{a.slug}.html", site_url),
-        "title": _text(plain(a.display_title)),
+        "title": entry_title(a),
         "content_text": _text(plain(a.display_abstract)) or _text(plain(a.display_title)),
         "date_modified": _instant(day).isoformat(),
     }
     if a.paper.published and a.paper.published.year:
         item["date_published"] = _instant(day).isoformat()
-    if a.tags:
-        item["tags"] = [_text(m.tag.name) for m in a.tags]
+    tags = [_text(m.tag.name) for m in a.tags] + ([WITHDRAWN] if a.paper.facts.withdrawn else [])
+    if tags:
+        item["tags"] = tags
     if a.arxiv_id:
         item["external_url"] = f"https://arxiv.org/abs/{a.arxiv_id}"
     names = [_text(name) for name in a.paper.facts.authors[:FEED_AUTHORS] if _text(name)]
     if names:
         item["authors"] = [{"name": name} for name in names]
     return item
+
+
+def entry_title(a: Annotated) -> str:
+    """Return a paper's entry title: its plain title, after "[Withdrawn] " when a source says it was withdrawn."""
+    title = _text(plain(a.display_title))
+    return f"[Withdrawn] {title}" if a.paper.facts.withdrawn else title
 
 
 def _day(date: PartialDate) -> datetime.date:

@@ -1,5 +1,6 @@
 """The Markdown of the generated list pages (a paper's own page is render/paper.py). Archive text goes through
-escape.text(), always.
+escape.text(), always, and where it stands beside other text it is bidi-isolated (`<bdi>`, or `dir="auto"` on
+its element): a right-to-left override (U+202E) in a title would otherwise reverse the date after it.
 
 Pages link to each other with relative `.md` links so that MkDocs validates every one of them.
 """
@@ -7,6 +8,7 @@ Pages link to each other with relative `.md` links so that MkDocs validates ever
 from __future__ import annotations
 
 import json
+import re
 
 from sitegen.annotate.latex import display_text, plain, split_math
 from sitegen.model import MONTH_NAMES, Annotated, Listing, Note, Tag
@@ -14,11 +16,19 @@ from sitegen.render import escape
 from sitegen.render.context import SiteCounts
 from sitegen.render.math import to_mathml
 
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Unicode's explicit direction marks: embeddings, overrides and isolates."""
+
 
 def front_matter(title: str) -> str:
     """Return YAML front matter giving the page title, already inert for the theme's templates."""
+    shown = escape.text(title)
+    if _BIDI_CONTROLS.search(shown):
+        # The theme puts the title where no element can isolate it (the window's title, beside the site's
+        # name): FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE ends whatever direction it sets, there too.
+        shown = f"\u2068{shown}\u2069"
     # A JSON string is a valid YAML double-quoted scalar, and far quicker to write than yaml.safe_dump.
-    return f"---\ntitle: {json.dumps(escape.text(title), ensure_ascii=False)}\n---\n\n"
+    return f"---\ntitle: {json.dumps(shown, ensure_ascii=False)}\n---\n\n"
 
 
 def abstract_html(abstract: str) -> str:
@@ -32,10 +42,16 @@ def abstract_html(abstract: str) -> str:
 
 
 def paper_item(a: Annotated, to_root: str) -> str:
-    """Return a list item linking a paper, with its date."""
+    """Return a list item linking a paper (its title isolated), with its date and marks."""
     date = a.paper.published.display() if a.paper.published else "undated"
+    withdrawn = WITHDRAWN_BADGE if a.paper.facts.withdrawn else ""
     badges = f" {curation(a.note, 'small')}" if a.note and (a.note.rating or a.note.status) else ""
-    return f"- [{escape.text(plain(a.display_title))}]({to_root}papers/{a.slug}.md) <small>{date}</small>{badges}"
+    return (f"- [<bdi>{escape.text(plain(a.display_title))}</bdi>]({to_root}papers/{a.slug}.md) "
+            f"<small>{date}</small>{withdrawn}{badges}")
+
+
+WITHDRAWN_BADGE = ' <small class="sg-withdrawn-badge" title="A source says this paper was withdrawn">withdrawn</small>'
+"""What a list item adds after the date of a paper a source says was withdrawn."""
 
 
 def curation(note: Note, element: str) -> str:
@@ -45,7 +61,8 @@ def curation(note: Note, element: str) -> str:
         stars = "\u2605" * note.rating + "\u2606" * (5 - note.rating)
         badges.append(f'<span class="md-tag sg-rating" title="Curator\'s rating: {note.rating} of 5">{stars}</span>')
     if note.status:
-        badges.append(f'<span class="md-tag sg-status" title="Reading status">{escape.text(note.status)}</span>')
+        badges.append(f'<span class="md-tag sg-status" title="Reading status" dir="auto">{escape.text(note.status)}'
+                      '</span>')
     return f'<{element} class="sg-curation">{" ".join(badges)}</{element}>'
 
 
@@ -131,7 +148,7 @@ def home_page(site_name: str, counts: SiteCounts, newest: list[Annotated],
            f"{counts.with_code_count} with code links.\n\n",
            f"[Browse topics](topics/index.md) · [Browse by date](dates/index.md) · [Stats](stats.md){feed_links}\n\n",
            "## Top topics\n\n"]
-    out.extend(f"- [{escape.text(tag.name)}](topics/{tag.slug}.md) ({count})\n" for tag, count in top_topics)
+    out.extend(f"- [<bdi>{escape.text(tag.name)}</bdi>](topics/{tag.slug}.md) ({count})\n" for tag, count in top_topics)
     out.append("\n## Newest papers\n\n")
     out.extend(paper_item(a, "") + "\n" for a in newest)
     return "".join(out)

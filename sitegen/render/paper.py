@@ -7,20 +7,41 @@ module checked it (clean https, a DOI, an arXiv id), and it is escaped as an att
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 from sitegen.annotate.latex import plain
 from sitegen.annotate.links import clean_url
-from sitegen.model import Annotated, Link, LinkKind, LinkStatus, Note, PartialDate, SourceKind, TagMatch, TagSource
+from sitegen.model import (
+    Annotated,
+    Check,
+    HubRepos,
+    Link,
+    LinkKind,
+    LinkStatus,
+    Note,
+    PartialDate,
+    SourceKind,
+    TagMatch,
+    TagSource,
+)
 from sitegen.render import bibtex, escape
 from sitegen.render.note import embeddable
 from sitegen.render.pages import abstract_html, curation, front_matter, paper_item
 
 AUTHORS_SHOWN = 50
 """Author names on the page; a longer list ends with "and N more"."""
+AFFILIATIONS_SHOWN = 50
+"""Affiliations on the page; a longer list ends with "and N more"."""
+HUB_SHOWN = 5
+"""Ids of each kind of citing Hugging Face repository linked on the page."""
+_HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?")
+"""A Hub repository id (ingest/hub_repos.py keeps no other; checked again before it becomes a link)."""
+_PRIVATE_NAMES = (".localhost", ".local", ".internal", ".home.arpa", ".lan")
+"""Names that are never public (RFC 6761, 6762, 8375, and the usual home-network one)."""
 _DOI = re.compile(r"^10\.\d{4,9}/[^\s\"'<>]{1,200}$")
 
 
@@ -52,13 +73,36 @@ def _heading(view: PaperView) -> str:
     return out
 
 
+def _withdrawn(view: PaperView) -> str:
+    """A notice under the title when a source says the paper was withdrawn."""
+    withdrawal = view.a.paper.facts.withdrawn
+    if withdrawal is None:
+        return ""
+    if withdrawal.source is SourceKind.HF:
+        when = f" on {withdrawal.date.display()}" if withdrawal.date else ""
+        said = "Hugging Face"
+    else:
+        when, said = "", "arXiv: its newest version carries a withdrawal notice"
+    return f'<p class="sg-withdrawn"><strong>Withdrawn</strong>{when} ({said})</p>\n\n'
+
+
 def _authors(view: PaperView) -> str:
     names = view.a.paper.facts.authors
     if not names:
         return ""
-    shown = ", ".join(escape.text(name) for name in names[:AUTHORS_SHOWN])
+    # Each name isolated: a right-to-left override in one name must not reorder the others.
+    shown = ", ".join(f"<bdi>{escape.text(name)}</bdi>" for name in names[:AUTHORS_SHOWN])
     more = f" and {len(names) - AUTHORS_SHOWN} more" if len(names) > AUTHORS_SHOWN else ""
     return f'<p class="sg-authors">{shown}{more}</p>\n\n'
+
+
+def _affiliations(view: PaperView) -> str:
+    names = view.a.paper.facts.affiliations
+    if not names:
+        return ""
+    shown = "; ".join(f"<bdi>{escape.text(name)}</bdi>" for name in names[:AFFILIATIONS_SHOWN])
+    more = f" and {len(names) - AFFILIATIONS_SHOWN} more" if len(names) > AFFILIATIONS_SHOWN else ""
+    return f'<p class="sg-affiliations">{shown}{more}</p>\n\n'
 
 
 def _facts(view: PaperView) -> str:
@@ -68,8 +112,13 @@ def _facts(view: PaperView) -> str:
         facts.append(_count(p.author_count, "author"))
     if p.upvote_count is not None:
         facts.append(_count(p.upvote_count, "upvote"))
+    if p.facts.comments:  # 0 comments says nothing worth a place on the line
+        facts.append(_count(p.facts.comments, "comment") + " on Hugging Face")
     if a.arxiv_id:
-        facts.append(f"arXiv {escape.text(a.arxiv_id)}{escape.text(p.facts.version or '')}")
+        updated = p.facts.updated
+        # The first version's date is the publication date already shown.
+        when = f", updated {updated.display()}" if updated and updated != p.published else ""
+        facts.append(f"arXiv {escape.text(a.arxiv_id)}{escape.text(p.facts.version or '')}{when}")
     if p.facts.categories:
         facts.append(", ".join(escape.text(c) for c in p.facts.categories))
     return f'<p class="sg-facts">{" · ".join(facts)}</p>\n\n'
@@ -130,7 +179,27 @@ def _links(view: PaperView) -> str:
             out.append(f"**{kind.label}**\n\n")
             out.extend(f"- {_anchor(link.url, link.url)}{_stars(link)}{_state(link)}\n" for link in links)
             out.append("\n")
+    out.extend(_hub(view.a.paper.facts.hub_repos))
     return "## Links\n\n" + "".join(out) if out else ""
+
+
+def _hub(repos: HubRepos | None) -> Iterable[str]:
+    """The Hugging Face models, datasets and spaces that cite the paper: how many, and the first few of each."""
+    if repos is None:
+        return
+    kinds = [(word, ids, count, prefix) for word, ids, count, prefix in (
+        ("model", repos.models, repos.model_count, ""),
+        ("dataset", repos.datasets, repos.dataset_count, "datasets/"),
+        ("space", repos.spaces, repos.space_count, "spaces/")) if count]
+    if not kinds:
+        return
+    yield f"**Hugging Face: {', '.join(_count(count, word) for word, _, count, _ in kinds)} cite this paper**\n\n"
+    for word, ids, count, prefix in kinds:
+        shown = [_anchor(f"https://huggingface.co/{prefix}{i}", i) for i in ids[:HUB_SHOWN] if _HUB_ID.fullmatch(i)]
+        if shown:
+            more = f" and {count - len(shown):,} more" if count > len(shown) else ""
+            yield f"- {word.capitalize()}s: {', '.join(shown)}{more}\n"
+    yield "\n"
 
 
 def _paper_links(a: Annotated) -> Iterable[str]:
@@ -154,25 +223,67 @@ def _stars(link: Link) -> str:
 
 
 def _state(link: Link) -> str:
-    """A checked link's state in words; a dead or unreachable one links its copy in the Web Archive."""
+    """A checked link's state in words; a dead or unreachable one points to its copies in the Web Archive."""
     if link.health is None:
         return ""
-    check, since = link.health.latest, _day(link.health.since)
-    words: list[str] = []
-    if check.status is LinkStatus.LIVE:
-        words.append("live")
-    elif check.status is LinkStatus.MOVED:
-        target = clean_url(check.location or "")
-        words.append(f"moved to {_anchor(target, target)}" if target else "moved")
-    else:
-        detail = f"HTTP {check.http}" if check.http else (check.reason or "no answer")
-        words.append(f"{check.status.value} ({escape.text(detail)}, since {since})")
-        words.append(_anchor(f"https://web.archive.org/web/{link.url}", "Web Archive copy"))
-    if check.archived:
-        words.append("archived")
-    if check.empty:
-        words.append("empty: no commits")
+    check = link.health.latest
+    if check.status is LinkStatus.NOT_CHECKED:
+        # Never requested (a private address): no location, no archive copy, nothing the check did not learn.
+        reason = f": {escape.text(check.reason)}" if check.reason else ""
+        return f' <small class="sg-link-{check.status.value}">not checked{reason} ({_day(check.date)})</small>'
+    words = [_status(link, check, _day(link.health.since)), *_repository(check)]
     return f' <small class="sg-link-{check.status.value}">{" · ".join(words)} (checked {_day(check.date)})</small>'
+
+
+def _status(link: Link, check: Check, since: str) -> str:
+    if check.status is LinkStatus.LIVE:
+        return "live"
+    if check.status is LinkStatus.MOVED:
+        target = _public_url(check.location)
+        return f"moved to {_anchor(target, target)}" if target else "moved"
+    detail = f"HTTP {check.http}" if check.http else (check.reason or "no answer")
+    return f"{check.status.value} ({escape.text(detail)}, since {since}) · {_archive_copy(link.url, check)}"
+
+
+def _archive_copy(url: str, check: Check) -> str:
+    """The Web Archive's copy of a dead link when the check found one, else its list of copies."""
+    snapshot = _public_url(check.snapshot)
+    if snapshot and snapshot.startswith("https://web.archive.org/"):
+        return _anchor(snapshot, "Web Archive copy")
+    if check.no_snapshot:
+        return "no archived copy"
+    return _anchor(f"https://web.archive.org/web/*/{url}", "Web Archive copies")
+
+
+def _repository(check: Check) -> Iterable[str]:
+    """What GitHub said of a repository: archived, empty, fork, licence, language, last push."""
+    if check.archived:
+        yield "archived"
+    if check.empty:
+        yield "empty: no commits"
+    if check.fork:
+        yield "fork"
+    if check.license and check.license.upper() != "NOASSERTION":  # GitHub could not tell which licence
+        yield f"{escape.text(check.license[:100])} licence"
+    if check.language:
+        yield escape.text(check.language[:100])
+    if check.pushed:
+        yield f"last push {_day(check.pushed)}"
+
+
+def _public_url(value: str | None) -> str | None:
+    """Return value when it is a clean http(s) URL, exactly as written, on a public host; else None."""
+    url = clean_url(value) if value else None
+    if url is None or url != value:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    last = host.rsplit(".", 1)[-1]
+    if last.isdigit() or last.startswith("0x"):  # an address, in any of the forms browsers read (127.1, 0x7f.1)
+        try:
+            return url if ipaddress.ip_address(host).is_global else None
+        except ValueError:
+            return None
+    return None if host.endswith(_PRIVATE_NAMES) else url
 
 
 def _day(day: datetime.date) -> str:
@@ -234,7 +345,7 @@ def _count(n: int, word: str) -> str:
 
 
 SECTIONS: tuple[Callable[[PaperView], str], ...] = (
-    _heading, _authors, _facts, _topics, _note, _abstract, _ai_summary, _links, _details, _related, _cite, _find,
-    _seen_in,
+    _heading, _withdrawn, _authors, _affiliations, _facts, _topics, _note, _abstract, _ai_summary, _links, _details,
+    _related, _cite, _find, _seen_in,
 )
 """A paper page's sections, in page order; each returns its Markdown, or "" when it has nothing to show."""

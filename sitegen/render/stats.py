@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sitegen.model import MONTHS, Annotated, Check, LinkKind, PartialDate, Tag
+from sitegen.model import MONTHS, Annotated, Check, LinkKind, LinkStatus, PartialDate, Tag
 from sitegen.render import escape
 from sitegen.render.pages import front_matter
 
@@ -176,6 +176,8 @@ def working_code(annotated: Sequence[Annotated]) -> Chart:
     histories = [[link.health.checks for link in a.links if link.kind is LinkKind.CODE and link.health]
                  for a in annotated if a.has_code]
     dates = sorted({check.date for history in histories for checks in history for check in checks})
+    # A day on which no code link counts as checked (each one not requested: a private address) has no share.
+    dates = [day for day in dates if _working_share(histories, day, counts=True)[1]]
     if not dates:
         return Chart("chart-working", title, "No code link has been checked yet: run sitegen check-links.", "")
     shares = [_working_share(histories, day) for day in dates]
@@ -203,7 +205,8 @@ def _working_share(histories: list[list[tuple[Check, ...]]], day: datetime.date,
     checked = working = 0
     for history in histories:
         latest = [next((c for c in reversed(checks) if c.date <= day), None) for checks in history]
-        known = [c for c in latest if c is not None]
+        # A link whose check as of that day did not request it (a private address) counts as never checked.
+        known = [c for c in latest if c is not None and c.status is not LinkStatus.NOT_CHECKED]
         if known:
             checked += 1
             working += any(c.working for c in known)

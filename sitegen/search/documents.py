@@ -37,6 +37,8 @@ class SearchDoc:
     """Whether a code link's newest check found it working (sitegen check-links)."""
     ids: tuple[str, ...] = ()
     """The paper's identifiers a reader may search for: its arXiv id."""
+    withdrawn: bool = False
+    """Whether a source says the paper was withdrawn (a result marks it)."""
 
 
 AUTHORS_INDEXED = 50
@@ -63,5 +65,6 @@ def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list
             notes=notes_to_text(a.note.body) if a.note else "",
             authors=a.paper.facts.authors[:AUTHORS_INDEXED],
             ids=tuple(filter(None, [a.paper.facts.arxiv_id or a.arxiv_id])),
+            withdrawn=a.paper.facts.withdrawn is not None,
         ))
     return docs

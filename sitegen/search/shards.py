@@ -53,6 +53,8 @@ def pieces(compact: dict[str, Any], docs: list[SearchDoc], topics: list[list[str
         # code: 0 none, 1 a code link, 2 a code link whose newest check found it working.
         "year": [d.year for d in docs], "code": [2 if d.working_code else int(d.has_code) for d in docs],
         "topic": [list(d.topics) for d in docs], "feeds": feeds,
+        # The documents a source says were withdrawn: few, so listed by number rather than flagged per document.
+        "withdrawn": [ref for ref, d in enumerate(docs) if d.withdrawn],
     }}
     for n, (start, end) in enumerate(runs):
         values[f"terms/{n}"] = {"terms": compact["terms"][start:end], "postings": per_term[start:end]}

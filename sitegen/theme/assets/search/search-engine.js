@@ -144,6 +144,7 @@
     this.count = manifest.count;
     this.topics = manifest.topics;
     this.feeds = manifest.feeds || [];
+    this.withdrawn = new Set(manifest.withdrawn || []);
     this.topicNumber = new Map(manifest.topics.map(function (topic, n) { return [topic[0], n]; }));
     this.pipeline = lunr.Pipeline.load(manifest.pipeline);
     this.stemCache = new Map();
@@ -543,14 +544,16 @@
     return !(filters.code && !m.code[ref]);
   };
 
-  /* What results show of documents, from their result-data files: {ref, slug, title, date, authors, topics, code}. */
+  /* What results show of documents, from their result-data files:
+     {ref, slug, title, date, authors, topics, code, withdrawn}. */
   Engine.prototype.docs = function (refs) {
     var self = this, size = this.manifest.docShard;
     return Promise.all(refs.map(function (ref) {
       return load("docs/" + Math.floor(ref / size)).then(function (rows) {
         var row = rows[ref % size];
         return { ref: ref, slug: row[0], title: row[1], date: row[2], authors: row[3],
-                 topics: self.manifest.topic[ref], code: self.manifest.code[ref] };
+                 topics: self.manifest.topic[ref], code: self.manifest.code[ref],
+                 withdrawn: self.withdrawn.has(ref) };
       });
     }));
   };

@@ -1,7 +1,8 @@
 /*
  * sitegen's search page: the form, the results and the address. The engine (search-engine.js) loads and
  * queries the index; this script draws what it finds from DOM text nodes: archive text never goes through
- * innerHTML.
+ * innerHTML. Each piece of archive text sits in an element of its own with dir="auto" (bidi-isolated), so that
+ * a right-to-left override in a title or a name cannot reverse the date or the words beside it.
  *
  * The page's URL holds the search (?q=…&topic=…&year=…&code=1 or code=working), so every search is a link.
  */
@@ -149,7 +150,11 @@
         f.year === chosen.year && f.code === chosen.code;
     })[0];
     if (!saved) return;
-    feed.appendChild(document.createTextNode("This search is a feed (" + saved.title + "): "));
+    var name = element("bdi");
+    name.textContent = saved.title;
+    feed.appendChild(document.createTextNode("This search is a feed ("));
+    feed.appendChild(name);
+    feed.appendChild(document.createTextNode("): "));
     [["Atom", saved.atom], ["JSON Feed", saved.json]].forEach(function (entry, i) {
       var link = element("a");
       link.href = entry[1];
@@ -163,6 +168,13 @@
   function element(tag, className) {
     var node = document.createElement(tag);
     if (className) node.className = className;
+    return node;
+  }
+
+  /* An element for archive text: isolated, its direction its own (see the top of this file). */
+  function isolated(tag, className) {
+    var node = element(tag, className);
+    node.dir = "auto";
     return node;
   }
 
@@ -185,13 +197,13 @@
     li.id = "sg-result-" + n;
     li.setAttribute("role", "option");
     li.setAttribute("aria-selected", "false");
-    var title = element("a", "sg-result__title");
+    var title = isolated("a", "sg-result__title");
     title.href = "papers/" + encodeURIComponent(doc.slug) + ".html";
     var parts = doc.title.split(SEPARATORS);
     appendMarked(title, parts, 0, parts.length, hit.terms, built);
     var meta = element("div", "sg-result__meta");
     if (doc.authors) {
-      var byline = element("span", "sg-result__authors");
+      var byline = isolated("span", "sg-result__authors");
       var names = doc.authors.split(SEPARATORS);
       appendMarked(byline, names, 0, names.length, hit.terms, built);
       meta.appendChild(byline);
@@ -199,7 +211,7 @@
     }
     meta.appendChild(document.createTextNode(doc.date));
     doc.topics.forEach(function (number) {
-      var tag = element("a", "sg-result__tag");
+      var tag = isolated("a", "sg-result__tag");
       tag.href = "topics/" + encodeURIComponent(built.topics[number][0]) + ".html";
       tag.textContent = built.topics[number][1];
       meta.appendChild(document.createTextNode(" "));
@@ -208,6 +220,13 @@
     if (doc.code) meta.appendChild(document.createTextNode(" · code"));
     var snippet = element("p", "sg-result__snippet");
     li.appendChild(title);
+    if (doc.withdrawn) {
+      var badge = element("span", "sg-result__withdrawn");
+      badge.textContent = "withdrawn";
+      badge.title = "A source says this paper was withdrawn";
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(badge);
+    }
     li.appendChild(meta);
     li.appendChild(snippet);
     // The snippet once every result of the page is drawn: their result data loads first.
