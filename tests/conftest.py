@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
 import pytest
+from fakeapi import Answer, FakeApi, serve
 
 from sitegen.errors import Report
 from sitegen.ingest.listing import read_listing
@@ -46,6 +48,51 @@ def bundled_site(tmp_path_factory):
     result = build(BuildOptions(archive=BUNDLED, site_dir=out / "site", config_file=ROOT / "mkdocs.yml",
                                 strict=True))
     return out / "site", result, out / ".sitegen"
+
+
+# The fetch commands' tests: fake services on 127.0.0.1, and the clock the command reads.
+
+
+class Clock:
+    """The moment the fetch command reads (sitegen.fetch.days.now), set by each test."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.datetime.now(datetime.timezone.utc)
+
+    def now(self) -> datetime.datetime:
+        return self.moment
+
+    @staticmethod
+    def at(text: str) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+
+    def set(self, text: str) -> None:
+        self.moment = self.at(text)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from sitegen.fetch import days
+
+    moment = Clock()
+    monkeypatch.setattr(days, "now", moment.now)
+    return moment
+
+
+@pytest.fixture
+def api(monkeypatch):
+    fake = FakeApi()
+    with serve(fake) as base:
+        fake.base = base
+        # The Hub's repositories citing a paper: none, unless a test says otherwise.
+        fake.route(lambda p, q: p.startswith("/api/arxiv/") and p.endswith("/repos"),
+                   lambda p, q: Answer(200, b'{"models": [], "datasets": [], "spaces": []}'))
+        monkeypatch.setenv("HF_ENDPOINT", base)
+        monkeypatch.setenv("SITEGEN_ARXIV_API", base + "/api/query")
+        monkeypatch.setenv("SITEGEN_HTTP_BACKOFF", "0")
+        monkeypatch.setenv("SITEGEN_ARXIV_INTERVAL", "0.3")
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        yield fake
 
 
 # Property tests: a fixed, reproducible example budget in CI (derandomized: the same examples every run).

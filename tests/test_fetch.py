@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, make_archive
-from fakeapi import Answer, FakeApi, serve
+from fakeapi import Answer, FakeApi
 from fakehub import Hub
 
 from sitegen import fs
@@ -35,52 +35,6 @@ def rows(day: str, count: int, start: int = 0) -> list[dict]:
 def day_is(day: str, page: int | None = None):
     return lambda path, q: path == "/api/daily_papers" and q.get("date") == day and (
         page is None or q.get("p") == str(page))
-
-
-class Clock:
-    """The moment the fetch command reads (sitegen.fetch.days.now), set by each test."""
-
-    def __init__(self) -> None:
-        self.moment = datetime.datetime.now(datetime.timezone.utc)
-
-    def now(self) -> datetime.datetime:
-        return self.moment
-
-    @staticmethod
-    def at(text: str) -> datetime.datetime:
-        return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
-
-    def set(self, text: str) -> None:
-        self.moment = self.at(text)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    from sitegen.fetch import days
-
-    moment = Clock()
-    monkeypatch.setattr(days, "now", moment.now)
-    return moment
-
-
-def api_base(api: FakeApi) -> str:
-    return api.base
-
-
-@pytest.fixture
-def api(monkeypatch):
-    fake = FakeApi()
-    with serve(fake) as base:
-        fake.base = base
-        # The Hub's repositories citing a paper: none, unless a test says otherwise.
-        fake.route(lambda p, q: p.startswith("/api/arxiv/") and p.endswith("/repos"),
-                   lambda p, q: Answer(200, b'{"models": [], "datasets": [], "spaces": []}'))
-        monkeypatch.setenv("HF_ENDPOINT", base)
-        monkeypatch.setenv("SITEGEN_ARXIV_API", base + "/api/query")
-        monkeypatch.setenv("SITEGEN_HTTP_BACKOFF", "0")
-        monkeypatch.setenv("SITEGEN_ARXIV_INTERVAL", "0.3")
-        monkeypatch.delenv("HF_TOKEN", raising=False)
-        yield fake
 
 
 def archive_with(tmp_path: Path, *listings) -> Path:
@@ -288,7 +242,7 @@ def test_an_outage_stops_at_the_day_names_the_endpoint_and_keeps_the_earlier_day
     archive = archive_with(tmp_path)
     assert fetch(archive, "--since", "2025-12-18", "--until", "2025-12-21") == 1
     err = capsys.readouterr().err.strip().splitlines()[-1]
-    base = api_base(api)
+    base = api.base
     assert err == ("error: 2025-12-19: Hugging Face's API answered HTTP 500 Internal Server Error 4 times (GET "
                    f"{base}/api/daily_papers?date=2025-12-19&p=0&limit=100); nothing was written for this day (the 1 "
                    "captures added before it are kept) (the service may be down; try again later: sitegen fetch "

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fakeapi import Answer, FakeApi, serve
 from fakehub import Hub
-from test_fetch import api, archive_with, captures_of, checksums, clock, day_is, fetch, page_of, rows  # noqa: F401
+from test_fetch import archive_with, captures_of, checksums, day_is, fetch, page_of, rows
 
 from sitegen.archive import Archive
 from sitegen.errors import Report
