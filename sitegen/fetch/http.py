@@ -152,10 +152,10 @@ class Service:
                              hint="check the endpoint's environment variable; the service may be misconfigured") \
                 from None
         except AnswerTooLarge as exc:
-            raise FetchError(f"{self.name}'s answer to GET {shown} {exc}, more than sitegen takes",
+            raise FetchError(f"the answer of {self.name} to GET {shown} {exc}, more than sitegen takes",
                              hint="set SITEGEN_HTTP_MAX_MB higher if the answer is real") from None
         except DeadlinePassed as exc:
-            raise FetchError(f"{self.name}'s answer to GET {shown} {exc} ({limit:g} s)",
+            raise FetchError(f"the answer of {self.name} to GET {shown} {exc} ({limit:g} s)",
                              hint="the service is too slow now; try again later, or set SITEGEN_HTTP_DEADLINE") \
                 from None
         finally:
