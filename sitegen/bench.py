@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from sitegen import fs
-from sitegen.commands.build import cores
+from sitegen.parallel import cores
 from sitegen.synth import synthesise
 
 QUERY = "quantization"

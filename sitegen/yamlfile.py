@@ -1,4 +1,5 @@
-"""Read YAML with errors that name the file and line; the archive's YAML may not use aliases.
+"""Read YAML with errors that name the file and line; the archive's YAML may not use aliases. Check a mapping's
+keys one way everywhere (unknown_keys(): each known key declared once, an unknown one reported at its line).
 
 An alias (`*name`) repeats a value written elsewhere; a few nested ones expand into billions of values (the
 "billion laughs"), so the archive's files (archive.yml, taxonomy.yml, notes' front matter) refuse them. The
@@ -9,12 +10,13 @@ recurses once per level, so a run of 100,000 `[` would otherwise exhaust Python'
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sitegen.errors import ConfigError
+from sitegen.errors import ConfigError, Report, shown
 
 MAX_DEPTH = 64
 """Levels of nesting a YAML file may use (settings and front matter need a handful)."""
@@ -79,3 +81,15 @@ def line_of(text: str, key: str) -> int | None:
     """Find the 1-based line where a mapping key is written, for messages."""
     match = re.search(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def unknown_keys(data: Mapping[Any, Any], known: Mapping[str, str], report: Report, *, path: Path | str | None,
+                 text: str = "", line: int | None = None, where: str = "", hint: str = "",
+                 first_line: int = 1) -> None:
+    """Report each key of data that known does not declare: at its line in text (which starts at first_line),
+    else at line."""
+    for key in sorted(set(data) - set(known), key=str):
+        found = line_of(text, str(key)[:1000]) if text else None
+        report.warn(ConfigError(f"{where}unknown key {shown(key)}", path=path,
+                                line=found + first_line - 1 if found else line,
+                                hint=hint or "known keys: " + ", ".join(known)))

@@ -42,7 +42,7 @@ def make_archive(root: Path, listings: list[Path | tuple[str, bytes]], **files: 
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory):
     """Build the bundled archive once per test session; return (site_dir, result, work_dir)."""
-    from sitegen.build import BuildOptions, build
+    from sitegen.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("bundled")
     result = build(BuildOptions(archive=BUNDLED, site_dir=out / "site", config_file=ROOT / "mkdocs.yml",

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.annotate.stage import annotate_one
-from sitegen.annotate.taxonomy import Taxonomy
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.model import Paper, PartialDate, Sighting, Tag
 from sitegen.render import bibtex
 from sitegen.render.paper import paper_page

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from sitegen.render import escape
+from sitegen.text import escape
 
 _COMMONMARK = MarkdownIt("commonmark")
 

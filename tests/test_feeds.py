@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 from conftest import LISTINGS, ROOT, make_archive
 
 from sitegen.annotate.stage import annotate_one
-from sitegen.annotate.taxonomy import Taxonomy
-from sitegen.build import BuildOptions, build
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.model import Paper, PartialDate, Sighting, Tag
+from sitegen.pipeline import BuildOptions, build
 from sitegen.render import feeds
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -15,10 +15,9 @@ from fakehub import Hub
 
 from sitegen import fs
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.errors import Report
-from sitegen.ingest.stage import read_archive
+from sitegen.pipeline import BuildOptions, build, read_inputs
 
 API = FIXTURES / "api"
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this holds "
@@ -82,7 +81,7 @@ def test_a_day_is_saved_unchanged_and_the_build_reads_it(api, clock, tmp_path, c
                                                "0 unchanged, 0 empty")
     assert [r.query for r in api.requests] == [{"date": "2025-12-18", "p": "0", "limit": "100"},
                                                {"date": "2025-12-18", "p": "1", "limit": "100"}]
-    titles = {p.title for p in read_archive(Archive(archive), Report()).papers}
+    titles = {p.title for p in read_inputs(Archive(archive), Report()).papers}
     assert {"Paper 0 of 2025-12-18", "Paper 2 of 2025-12-18"} <= titles
 
 
@@ -138,7 +137,7 @@ def test_a_day_that_fills_is_fetched_again_until_complete_and_nothing_is_lost(ap
     clock.set("2025-12-21T07:17:00")
     assert fetch(archive, "--date", "2025-12-18") == 0
     assert api.requests == []  # a complete day is not asked again
-    papers = {p.facts.arxiv_id: p for p in read_archive(Archive(archive), Report()).papers}
+    papers = {p.facts.arxiv_id: p for p in read_inputs(Archive(archive), Report()).papers}
     assert {p.arxiv_id for p in first + later + late} <= set(papers)
     newest = papers[first[0].arxiv_id]
     assert newest.upvote_count == first[0].row(clock.at("2025-12-20T07:17:00"))["paper"]["upvotes"]  # newest wins
@@ -337,7 +336,7 @@ def test_enrich_fetches_arxiv_metadata_in_batches_slowly(api, tmp_path, capsys):
     assert asked[1].at - asked[0].at >= 0.3  # at most one request per interval (3 s unless SITEGEN_ARXIV_INTERVAL)
     files = sorted((archive / "metadata" / "arxiv").iterdir())
     assert len(files) == 2 and all(f.name.startswith("ids-") for f in files)
-    papers = read_archive(Archive(archive), Report()).papers
+    papers = read_inputs(Archive(archive), Report()).papers
     assert all(p.facts.authors == ("Arxiv Author",) for p in papers)
     api.requests.clear()
     assert fetch(archive, "--enrich") == 0
@@ -368,7 +367,7 @@ def test_enrich_looks_pasted_titles_up_and_keeps_only_one_exact_match(api, tmp_p
     assert {"hf/2401.00001.json", "arxiv/2401.00002.xml"} <= names
     lookups = [json.loads(p.read_text()) for p in (archive / "metadata" / "lookups").glob("*.json")]
     assert [(r["title"], r["candidates"]) for r in lookups] == [("Found Twice", ["2401.00003", "2401.00004"])]
-    papers = {p.slug: p for p in read_archive(Archive(archive), Report()).papers}
+    papers = {p.slug: p for p in read_inputs(Archive(archive), Report()).papers}
     assert papers["found-on-hugging-face"].facts.arxiv_id == "2401.00001"
     assert papers["found-on-arxiv"].facts.authors == ("Arxiv Author",)
     assert papers["found-twice"].facts.arxiv_id is None
@@ -500,7 +499,7 @@ def test_a_transiently_empty_arxiv_page_is_asked_again_never_taken_as_not_found(
     assert fetch(archive, "--enrich") == 0
     assert len([r for r in api.requests if r.path == "/api/query"]) == 3
     assert not (archive / "metadata" / "lookups").exists()
-    papers = read_archive(Archive(archive), Report()).papers
+    papers = read_inputs(Archive(archive), Report()).papers
     assert papers and all(p.facts.authors == ("Arxiv Author",) for p in papers)
 
 

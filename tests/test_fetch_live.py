@@ -17,7 +17,7 @@ from test_fetch import archive_with, captures_of, checksums, day_is, fetch, page
 
 from sitegen.archive import Archive
 from sitegen.errors import Report
-from sitegen.ingest.stage import read_archive
+from sitegen.pipeline import read_inputs
 
 
 def test_a_service_that_ignores_the_page_is_asked_once_more_and_nothing_is_doubled(api, tmp_path, capsys):
@@ -176,7 +176,7 @@ def test_a_month_of_daily_runs_loses_no_paper(api, clock, tmp_path, monkeypatch,
         assert fetch(archive) == 0
         out = capsys.readouterr()
         printed.append((clock.moment.date().isoformat(), out.err.strip().splitlines()[0], out.out.strip()))
-    papers = read_archive(Archive(archive), Report()).papers
+    papers = read_inputs(Archive(archive), Report()).papers
     held = {p.facts.arxiv_id for p in papers}
     service = {p.arxiv_id for p in hub.papers}
     assert service <= held, f"lost {len(service - held)} of {len(service)} papers"

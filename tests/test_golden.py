@@ -14,10 +14,9 @@ from conftest import FIXTURES, LISTINGS, make_archive
 
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
-from sitegen.config import SiteOptions
 from sitegen.errors import Report
-from sitegen.ingest.stage import read_archive
-from sitegen.render.site import render_site
+from sitegen.options import SiteOptions
+from sitegen.pipeline import read_inputs, render_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TAXONOMY = """topics:
@@ -48,7 +47,7 @@ def _output(tmp_path: Path) -> dict[str, str]:
                               "metadata__arxiv__2505.00001.xml": (API / "arxiv_two_entries.xml").read_text(),
                               "metadata__hf__2505.00002.json": (API / "paper_flat_single.json").read_text()})
     report = Report()
-    contents = read_archive(Archive(archive), report)
+    contents = read_inputs(Archive(archive), report)
     assert report.warnings == []
     annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
     rendered = render_site(annotated, contents.listings, contents.taxonomy, SiteOptions(site_name="Golden"),

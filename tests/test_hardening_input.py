@@ -16,7 +16,7 @@ from searchdata import read_data_script
 from test_search_browser import search
 
 from sitegen.annotate.stage import annotate_one
-from sitegen.annotate.taxonomy import Taxonomy
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.errors import ConfigError, ListingError, Report
 from sitegen.ingest.hf import json_rows
 from sitegen.model import Paper, PartialDate, Sighting, SourceKind, Tag, Withdrawal
@@ -168,7 +168,7 @@ PLAIN_ITEM = re.compile(r'<li><a href="[./]*papers/plain-pruning-paper\.html"><b
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    from sitegen.build import BuildOptions, build
+    from sitegen.pipeline import BuildOptions, build
 
     tmp = tmp_path_factory.mktemp("bidi")
     archive = make_archive(tmp / "archive", [GOOD, ("2025-12-17.json", json.dumps(ROWS).encode())],

@@ -7,7 +7,7 @@ import shutil
 
 from conftest import LISTINGS, ROOT, make_archive
 
-from sitegen.build import BuildOptions, build
+from sitegen.pipeline import BuildOptions, build
 
 
 def _digest(site):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.annotate.latex import clean, display_text, split_math
-from sitegen.annotate.links import clean_url, extract_links
 from sitegen.model import LinkKind
 from sitegen.render.math import to_mathml
 from sitegen.render.pages import abstract_html
+from sitegen.text.latex import clean, display_text, split_math
+from sitegen.text.links import clean_url, extract_links
 
 
 @pytest.mark.parametrize("raw, shown", [

@@ -14,11 +14,11 @@ from fakeapi import Answer, FakeApi, serve, silent
 from fakegithub import FakeGitHub, FakeWayback, Offline, overlapping, primary_limit, served
 
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build
+from sitegen.archive.links import read_results
 from sitegen.cli import main
 from sitegen.errors import Report
 from sitegen.linkcheck import run as run_module
-from sitegen.linkcheck.records import read_results
+from sitegen.pipeline import BuildOptions, build
 
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this holds "
             "across many settings, tasks and model sizes, which we discuss at length.")

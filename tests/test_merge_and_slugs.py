@@ -8,22 +8,22 @@ from conftest import BUNDLED
 
 from sitegen.archive import Archive
 from sitegen.errors import Report
+from sitegen.ingest.grouping import group_papers
 from sitegen.ingest.listing import parse_listing
-from sitegen.ingest.merge import merge
-from sitegen.ingest.slugs import MAX_LENGTH, slug_for
-from sitegen.ingest.stage import ingest
+from sitegen.ingest.stage import read_listings
 from sitegen.model import PartialDate
+from sitegen.text.slugs import MAX_LENGTH, slug_for
 
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this "
             "holds across many settings, tasks and model sizes, which we discuss at length.")
 
 
 def _bundled():
-    return ingest(Archive(BUNDLED), Report())
+    return read_listings(Archive(BUNDLED), Report())
 
 
 def test_bundled_archive_has_207_unique_papers():
-    merged = merge(_bundled())
+    merged = group_papers(_bundled())
     assert (merged.entry_count, len(merged.papers), merged.duplicate_count) == (222, 207, 15)
     assert len({p.slug for p in merged.papers}) == 207
     twice = [p for p in merged.papers if len(p.seen_in) == 2]
@@ -32,7 +32,7 @@ def test_bundled_archive_has_207_unique_papers():
 
 def test_merge_is_the_same_in_any_order():
     listings = _bundled()
-    results = {merge(list(order)).papers for order in itertools.permutations(listings)}
+    results = {group_papers(list(order)).papers for order in itertools.permutations(listings)}
     assert len(results) == 1
 
 
@@ -45,7 +45,7 @@ def test_merge_takes_newest_upvotes_and_fills_missing_fields():
                    f"Same Paper\n\n{ABSTRACT}\n\n  • 4 authors\n·\nMar 1, 2024 3")
     new = _listing("b.txt", PartialDate(2025, 3, 13), "Same paper\n\n" + ABSTRACT + "\n\n  • 4 authors\n·\nMar 1, 2024 9")
     bare = _listing("c.txt", None, "SAME PAPER\n\n" + ABSTRACT)
-    (paper,) = merge([bare, new, old]).papers
+    (paper,) = group_papers([bare, new, old]).papers
     assert paper.upvote_count == 9
     assert paper.author_count == 4
     assert paper.title == "Same paper"
@@ -67,6 +67,6 @@ def test_long_titles_with_a_common_start_stay_apart():
 
 
 def test_slug_does_not_change_when_papers_are_added():
-    before = {p.title: p.slug for p in merge(_bundled()[:1]).papers}
-    after = {p.title: p.slug for p in merge(_bundled()).papers}
+    before = {p.title: p.slug for p in group_papers(_bundled()[:1]).papers}
+    after = {p.title: p.slug for p in group_papers(_bundled()).papers}
     assert all(after[title] == slug for title, slug in before.items())

@@ -11,13 +11,12 @@ from bs4 import BeautifulSoup
 from conftest import BUNDLED, FIXTURES, LISTINGS, ROOT, make_archive
 
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build
+from sitegen.archive.notes import load_notes, read_note
 from sitegen.cli import main
 from sitegen.commands import note as note_command
 from sitegen.errors import ConfigError, Report, SitegenError
-from sitegen.ingest.stage import read_archive
-from sitegen.notes import load_notes, read_note
-from sitegen.render.note import embeddable
+from sitegen.pipeline import BuildOptions, build, read_inputs
+from sitegen.text.note_markup import embeddable
 
 NOTES = FIXTURES / "notes"
 TAXONOMY = """topics:
@@ -269,7 +268,7 @@ class _Terminal(io.StringIO):
 
 def test_sitegen_note_asks_which_paper_when_ambiguous(tmp_path):
     archive = _archive(tmp_path)
-    papers = read_archive(Archive(archive), Report()).papers
+    papers = read_inputs(Archive(archive), Report()).papers
     candidates = note_command.find(papers, "paper")
     prompt = io.StringIO()
     chosen = note_command.choose(candidates, "paper", _Terminal("2\n"), prompt)
@@ -285,7 +284,7 @@ def test_sitegen_note_says_when_nothing_matches(tmp_path, capsys):
 
 
 def test_prefix_words_match_when_no_title_has_them_whole(tmp_path):
-    papers = read_archive(Archive(BUNDLED), Report()).papers
+    papers = read_inputs(Archive(BUNDLED), Report()).papers
     assert [p.slug for p in note_command.find(papers, "llm pruner")] == [
         "llm-pruner-on-the-structural-pruning-of-large-language-models"]
     assert len(note_command.find(papers, "prun")) > 1
@@ -307,7 +306,7 @@ def test_notes_reach_the_search_index_as_plain_text(tmp_path):
 
     archive = _archive(tmp_path, **{"paper-two": _fixture("note_with_tags_rating_and_status.md")})
     _build(archive, tmp_path / "site")
-    contents = read_archive(Archive(archive), Report())
+    contents = read_inputs(Archive(archive), Report())
     docs = documents(annotate(contents.papers, contents.taxonomy, contents.notes), contents.taxonomy.tags)
     assert {d.slug: d.notes for d in docs if d.notes} == {
         "paper-two": "Why it matters\nThe curator's own words, with a link."}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, ROOT, make_archive
 
-from sitegen.build import BuildOptions, build
 from sitegen.cli import main
+from sitegen.pipeline import BuildOptions, build
 from sitegen.publish.shares import PAGE_COST, Split, plan
 
 

@@ -22,22 +22,23 @@ from conftest import ROOT
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sitegen.annotate.latex import clean, display_text, plain, split_math
 from sitegen.annotate.stage import annotate, annotate_one
-from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.archive import Archive
-from sitegen.config import SiteOptions
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.errors import ListingError, Report, SitegenError
+from sitegen.ingest.grouping import group_papers
 from sitegen.ingest.listing import parse_listing, read_listing
-from sitegen.ingest.merge import merge
-from sitegen.ingest.slugs import MAX_LENGTH, merge_key, slug_for
 from sitegen.ingest.stage import ingest
 from sitegen.model import Entry, Listing, Paper, PartialDate, Sighting, Tag
-from sitegen.render import escape, pages
+from sitegen.options import SiteOptions
+from sitegen.pipeline import render_site
 from sitegen.render import families as site_module
+from sitegen.render import pages
 from sitegen.render.math import to_mathml
 from sitegen.render.paper import paper_page
-from sitegen.render.site import render_site
+from sitegen.text import escape
+from sitegen.text.latex import clean, display_text, plain, split_math
+from sitegen.text.slugs import MAX_LENGTH, merge_key, slug_for
 
 # ---------------------------------------------------------------------------------------------------------
 # Strategies: text as the web pastes it, with every kind of syntax a title or abstract could smuggle in.
@@ -241,7 +242,7 @@ _NOTE_BYTES = st.one_of(st.binary(max_size=80), _NOTE_TEXT.map(lambda lines: "\n
 def test_notes_never_crash_the_build(notes):
     """A curator's notes folder with anything in it: each bad note is reported by name and left out."""
     from sitegen.archive import Archive
-    from sitegen.notes import load_notes
+    from sitegen.archive.notes import load_notes
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "notes").mkdir()
@@ -436,7 +437,7 @@ def test_titles_that_merge_share_one_slug(title, variant):
 def _papers_of(title_list: list[str], captured: PartialDate | None = None) -> tuple:
     entries = tuple(Entry(title=t, abstract="", author_count=None, published=None, upvote_count=None, line=n)
                     for n, t in enumerate(title_list, start=1))
-    return merge([Listing(name="a.txt", captured=captured, entries=entries)]).papers
+    return group_papers([Listing(name="a.txt", captured=captured, entries=entries)]).papers
 
 
 @given(titles)
@@ -466,7 +467,7 @@ def test_a_later_listing_never_moves_an_earlier_papers_page(first, later):
                   tuple(Entry(t, "", None, None, None, n) for n, t in enumerate(first, start=1)))
     two = Listing("b.txt", PartialDate(2025, 1, 1),
                   tuple(Entry(t, "", None, None, None, n) for n, t in enumerate(later, start=1)))
-    after = {merge_key(p.title): p.slug for p in merge([two, one]).papers}
+    after = {merge_key(p.title): p.slug for p in group_papers([two, one]).papers}
     assert {key: after[key] for key in before} == before
 
 
@@ -503,7 +504,7 @@ def _stats_stub(annotated) -> str:
 
 
 def _site(listing_list: list[Listing]) -> tuple[dict[str, str], list, dict[str, str]]:
-    merged = merge(listing_list)
+    merged = group_papers(listing_list)
     # The stats page's charts cost half a second a render; the stub still shows the order it is given the
     # papers in. test_robustness.py compares whole built sites, charts included, byte for byte.
     with mock.patch.object(site_module, "stats_page", _stats_stub):
@@ -517,7 +518,7 @@ def _site(listing_list: list[Listing]) -> tuple[dict[str, str], list, dict[str, 
 def test_listing_order_never_changes_papers_or_pages(listing_list, rnd):
     shuffled = [Listing(l.name, l.captured, l.entries) for l in listing_list]
     rnd.shuffle(shuffled)
-    first, second = merge(listing_list), merge(shuffled)
+    first, second = group_papers(listing_list), group_papers(shuffled)
     assert first == second
     event("duplicates merged" if first.duplicate_count else "no duplicates")
     slugs = [p.slug for p in first.papers]
@@ -537,6 +538,6 @@ def test_listing_order_never_changes_papers_or_pages(listing_list, rnd):
 @settings(max_examples=100)
 @given(listings(min_size=2))
 def test_adding_a_listing_never_changes_an_existing_papers_slug(listing_list):
-    before = {p.slug for p in merge(listing_list[:1]).papers}
-    after = {p.slug for p in merge(listing_list).papers}
+    before = {p.slug for p in group_papers(listing_list[:1]).papers}
+    after = {p.slug for p in group_papers(listing_list).papers}
     assert before <= after

@@ -13,15 +13,15 @@ from sitegen.annotate import related as related_module
 from sitegen.annotate.related import RELATED, related
 from sitegen.archive import Archive
 from sitegen.errors import Report
-from sitegen.ingest.merge import merge
-from sitegen.ingest.stage import ingest
+from sitegen.ingest.grouping import group_papers
+from sitegen.ingest.stage import read_listings
 
 LLM_PRUNER = "llm-pruner-on-the-structural-pruning-of-large-language-models"
 LORAPRUNE = "loraprune-pruning-meets-low-rank-parameter-efficient-fine-tuning"
 
 
 def _bundled() -> list[tuple[str, str, str]]:
-    papers = merge(ingest(Archive(BUNDLED), Report())).papers
+    papers = group_papers(read_listings(Archive(BUNDLED), Report())).papers
     return [(p.slug, p.title, p.abstract) for p in papers]
 
 

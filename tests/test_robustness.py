@@ -16,14 +16,14 @@ import pytest
 from conftest import BUNDLED, LISTINGS, ROOT, make_archive, read_fixture
 
 import sitegen.archive
-from sitegen.annotate.taxonomy import load_taxonomy
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build
+from sitegen.archive.taxonomy import load_taxonomy
 from sitegen.cli import main
 from sitegen.errors import ListingError, Report
+from sitegen.ingest.grouping import group_papers
 from sitegen.ingest.listing import read_listing
-from sitegen.ingest.merge import merge
-from sitegen.ingest.stage import ingest
+from sitegen.ingest.stage import read_listings
+from sitegen.pipeline import BuildOptions, build
 
 CLEAN = (LISTINGS / "crlf_line_endings.txt").read_bytes().decode("utf-8").replace("\r\n", "\n")
 """A clean paste: every variant below must read exactly like it."""
@@ -132,7 +132,7 @@ def test_huge_counts_are_text_not_a_crash():
 
 def test_a_title_spelling_another_papers_page_name_gets_its_own_page():
     listing = read_fixture("forged_slug_title.txt")
-    papers = merge([listing]).papers
+    papers = group_papers([listing]).papers
     assert [p.title for p in papers] == ["???", "Paper f6ec37bb"]
     assert papers[0].slug == "paper-f6ec37bb"
     assert papers[1].slug.startswith("paper-f6ec37bb-") and papers[1].slug != papers[0].slug
@@ -208,7 +208,7 @@ def test_bad_manifest_and_taxonomy_are_reported_by_name_and_the_build_goes_on(tm
                            **{"archive.yml": "listings:\n  block_without_metadata.txt: {captured: 2024-02-30}\n",
                               "taxonomy.yml": "topics:\n  pruning: {match: [prun*\n"})
     report = Report()
-    ingest(Archive(archive), report)
+    read_listings(Archive(archive), report)
     load_taxonomy(Archive(archive), report)
     manifest, taxonomy = report.warnings
     assert manifest.startswith(f"{archive / 'archive.yml'}: a value cannot be read: day is out of range for month")
@@ -219,7 +219,7 @@ def test_bad_manifest_and_taxonomy_are_reported_by_name_and_the_build_goes_on(tm
     (archive / "archive.yml").write_bytes(b"listings: \xff\n")
     (archive / "taxonomy.yml").write_bytes(b"topics: \xff\n")
     report = Report()
-    ingest(Archive(archive), report)
+    read_listings(Archive(archive), report)
     load_taxonomy(Archive(archive), report)
     assert report.warnings == [
         f"{archive / 'archive.yml'}: is not UTF-8 text (re-save it as UTF-8) -- skipped",
@@ -252,7 +252,7 @@ def test_an_unreadable_listing_is_skipped_by_name(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sitegen.archive.os, "open", open_file)
     report = Report()
-    assert [l.name for l in ingest(Archive(archive), report)] == ["block_without_metadata.txt"]
+    assert [l.name for l in read_listings(Archive(archive), report)] == ["block_without_metadata.txt"]
     assert report.warnings == [f"{locked}: cannot be read: Permission denied -- skipped"]
 
 
@@ -266,12 +266,12 @@ def test_debug_shows_the_traceback_only_when_asked(tmp_path, capsys):
 
 
 def test_a_bug_is_one_line_without_debug(tmp_path, capsys, monkeypatch):
-    import sitegen.build
+    import sitegen.pipeline
 
     def broken(options, report=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sitegen.build, "build", broken)
+    monkeypatch.setattr(sitegen.pipeline, "build", broken)
     code, _, err = _cli(capsys, *_build_args(tmp_path, tmp_path / "site"))
     assert code == 70
     assert err == "internal error: RuntimeError: boom (run with --debug for the traceback; please report it)\n"
@@ -437,6 +437,6 @@ def test_the_newest_capture_wins_whatever_the_file_names(older, newer, tmp_path)
     archive = make_archive(tmp_path / "archive", [(newer, new.encode()), (older, old.encode())],
                            **{"archive.yml": f"listings:\n  {older}: {{captured: 2025-12-16}}\n"
                                              f"  {newer}: {{captured: 2025-12-17}}\n"})
-    (paper,) = merge(ingest(Archive(archive), Report())).papers
+    (paper,) = group_papers(read_listings(Archive(archive), Report())).papers
     assert (paper.title, paper.upvote_count) == ("PAPER ONE", 9)
     assert [(s.listing, s.upvote_count) for s in paper.seen_in] == [(older, 5), (newer, 9)]

@@ -22,9 +22,9 @@ from bs4 import BeautifulSoup
 from conftest import BUNDLED, ROOT, make_archive
 
 from sitegen.archive import Archive
+from sitegen.archive.notes import read_note
 from sitegen.cli import main
 from sitegen.errors import Report
-from sitegen.notes import read_note
 
 SENTINEL = "the user's own file\n"
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this "
@@ -462,7 +462,7 @@ def test_sitegen_note_says_when_notes_is_a_file(tmp_path, capsys):
 
 
 def test_an_internal_error_names_its_type_fully(tmp_path, capsys, monkeypatch):
-    import sitegen.build
+    import sitegen.pipeline
 
     def boom(*args, **kwargs):
         raise struct.error("'L' format requires 0 <= number <= 4294967295")
@@ -525,7 +525,7 @@ def test_bench_without_the_test_extra_says_which_to_install(capsys, monkeypatch)
 
 def test_the_bundled_notes_pass_every_check():
     """A guard against over-eager refusals: the bundled archive's notes are read as they are."""
-    from sitegen.notes import load_notes
+    from sitegen.archive.notes import load_notes
 
     report = Report()
     slugs = {p.stem for p in (BUNDLED / "notes").glob("*.md")}

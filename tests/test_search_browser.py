@@ -77,7 +77,7 @@ def root(request, bundled_site, http_root):
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from sitegen.build import BuildOptions, build
+    from sitegen.pipeline import BuildOptions, build
 
     tmp = tmp_path_factory.mktemp("hostile-search")
     archive = make_archive(tmp / "archive", [LISTINGS / "hostile_text.txt",

@@ -11,9 +11,9 @@ import yaml
 from browser import chromium, serve
 from conftest import BUNDLED, LISTINGS, ROOT, make_archive
 
-from sitegen.build import BuildOptions, build
-from sitegen.config import site_options
 from sitegen.errors import Report
+from sitegen.options import site_options
+from sitegen.pipeline import BuildOptions, build
 
 API = ROOT / "tests" / "fixtures" / "api"
 SETTLED = """q => document.getElementById('sg-results').dataset.search === JSON.stringify([q, '', '', ''])"""
@@ -172,7 +172,7 @@ def test_bad_saved_searches_are_reported_by_file_and_line_and_skipped(tmp_path, 
     path = tmp_path / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     report = Report()
-    options = site_options(config, path, report)
+    options = site_options(config, path, path.read_text(encoding="utf-8"), report)
     shown = [str(w) for w in report.warnings]
     assert any(message in line and str(path) in line and ":" in line for line in shown), shown
     assert all("\n" not in line for line in shown)

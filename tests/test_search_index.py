@@ -20,11 +20,10 @@ from searchdata import assemble, decode, lunr_py_compact, lunr_py_index, read_da
 
 from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
-from sitegen.config import SiteOptions
 from sitegen.errors import BuildError, Report
-from sitegen.ingest.stage import read_archive
 from sitegen.model import Note, Tag
-from sitegen.render.site import render_site
+from sitegen.options import SiteOptions
+from sitegen.pipeline import read_inputs, render_site
 from sitegen.search import scripts
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.lunr_index import compact_index, utf16_key
@@ -38,7 +37,7 @@ from sitegen.search.text import index_text, notes_to_text
 def bundled_papers():
     """Return the bundled archive's annotated papers, topics and notes (as plain text), as the build has them."""
     report = Report()
-    contents = read_archive(Archive(BUNDLED), report)
+    contents = read_inputs(Archive(BUNDLED), report)
     annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
     rendered = render_site(annotated, contents.listings, contents.taxonomy, SiteOptions(), contents.duplicate_count)
     return annotated, rendered.topics, {a.slug: notes_to_text(a.note.body) for a in annotated if a.note}
@@ -242,11 +241,11 @@ def running_sum(deltas):
 
 def test_index_is_deterministic_across_processes():
     code = ("import hashlib, sys; sys.path.insert(0, 'tests'); from conftest import read_fixture; "
-            "from sitegen.annotate.stage import annotate; from sitegen.annotate.taxonomy import load_taxonomy; "
-            "from sitegen.errors import Report; from sitegen.ingest.merge import merge; "
+            "from sitegen.annotate.stage import annotate; from sitegen.archive.taxonomy import load_taxonomy; "
+            "from sitegen.errors import Report; from sitegen.ingest.grouping import group_papers; "
             "from sitegen.search.documents import documents; from sitegen.search.stage import search_index; "
             "listings = [read_fixture(n) for n in ('metadata_with_dates_and_upvotes.txt', 'hostile_text.txt')]; "
-            "taxonomy = load_taxonomy(None, Report()); a = annotate(merge(listings).papers, taxonomy); "
+            "taxonomy = load_taxonomy(None, Report()); a = annotate(group_papers(listings).papers, taxonomy); "
             "f = search_index(documents(a, taxonomy.tags), taxonomy.tags).files; "
             "print(hashlib.sha256(repr(sorted(f.items())).encode()).hexdigest())")
     digests = set()
@@ -322,7 +321,7 @@ def test_first_search_files_exist_and_are_small(bundled_site):
 
 
 def test_built_index_is_byte_identical_across_builds(bundled_site, tmp_path):
-    from sitegen.build import BuildOptions, build
+    from sitegen.pipeline import BuildOptions, build
 
     build(BuildOptions(archive=BUNDLED, site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml"))
     first, second = (site / "assets" / "search" for site in (bundled_site[0], tmp_path / "site"))

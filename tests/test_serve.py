@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, ROOT, make_archive
 
-from sitegen.build import BuildOptions, build
-from sitegen.publish.live import quiet_mkdocs
+from sitegen.pipeline import BuildOptions, build
 from sitegen.serve.process import ServeProcess
-from sitegen.serve.server import with_notice
+from sitegen.serve.server import quiet_mkdocs, with_notice
 from sitegen.serve.session import Session
 
 CONFIG = ROOT / "mkdocs.yml"

@@ -7,8 +7,8 @@ import re
 from bs4 import BeautifulSoup
 from conftest import LISTINGS, ROOT, make_archive
 
-from sitegen.build import BuildOptions, build
 from sitegen.cli import main
+from sitegen.pipeline import BuildOptions, build
 
 
 def test_bundled_site_has_one_page_per_paper(bundled_site):

@@ -16,14 +16,12 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, ROOT, make_archive
 
 from sitegen.annotate.stage import annotate_one
-from sitegen.annotate.taxonomy import Taxonomy
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.errors import ListingError, Report
 from sitegen.ingest.arxiv import read_arxiv
 from sitegen.ingest.hf import read_hf_listing, read_hf_records
 from sitegen.ingest.hub_repos import read_hub_repos
-from sitegen.ingest.stage import read_archive
 from sitegen.model import (
     HUB_REPOS_KEPT,
     Annotated,
@@ -36,6 +34,7 @@ from sitegen.model import (
     SourceKind,
     Withdrawal,
 )
+from sitegen.pipeline import BuildOptions, build, read_inputs
 from sitegen.render import stats
 from sitegen.render.paper import paper_page
 
@@ -154,7 +153,7 @@ def test_hub_repository_answers_join_their_papers_and_the_others_add_nothing(tmp
         "metadata__hf-repos__broken.json": repos,
         "metadata__hf-repos__2601.00014.json": "{not json"})
     report = Report()
-    papers = {p.facts.arxiv_id: p for p in read_archive(Archive(archive), report).papers}
+    papers = {p.facts.arxiv_id: p for p in read_inputs(Archive(archive), report).papers}
     assert sorted(papers) == ["2601.00012", "2601.00013"]
     assert papers["2601.00012"].facts.hub_repos.model_count == 25
     assert papers["2601.00013"].facts.hub_repos == HubRepos(models=("solo/model",), model_count=1)
@@ -180,7 +179,7 @@ def test_each_new_field_comes_from_the_source_the_table_names(tmp_path):
                                                                                                 "2601.00008"),
         "metadata__hf__2601.00007.json": json.dumps({"id": "2601.00007", "title": "Withdrawn in the Comment",
                                                      "models": [{"id": "a/b"}]})})
-    papers = {p.facts.arxiv_id: p for p in read_archive(Archive(archive), Report()).papers}
+    papers = {p.facts.arxiv_id: p for p in read_inputs(Archive(archive), Report()).papers}
     comment, abstract = papers["2601.00007"].facts, papers["2601.00008"].facts
     assert comment.withdrawn == Withdrawal(SourceKind.ARXIV)  # Hugging Face does not say: arXiv's notice
     assert abstract.withdrawn == Withdrawal(SourceKind.HF, PartialDate(2025, 12, 3))  # Hugging Face's, dated

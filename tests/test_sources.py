@@ -13,13 +13,12 @@ from bs4 import BeautifulSoup
 from conftest import BUNDLED, FIXTURES, LISTINGS, ROOT, make_archive
 
 from sitegen.archive import Archive
-from sitegen.build import BuildOptions, build
 from sitegen.errors import ListingError, Report
 from sitegen.ingest.arxiv import read_arxiv
 from sitegen.ingest.hf import read_hf_listing, read_hf_records
-from sitegen.ingest.ids import parse_arxiv_id
-from sitegen.ingest.stage import read_archive
 from sitegen.model import PartialDate, SourceKind
+from sitegen.pipeline import BuildOptions, build, read_inputs
+from sitegen.text.arxiv_ids import parse_arxiv_id
 
 API = FIXTURES / "api"
 ABSTRACT = ("We study things in depth. Our results show that things are better than before, and that this holds "
@@ -156,7 +155,7 @@ def test_api_files_in_the_archive_are_read_and_bad_ones_skipped(tmp_path, capsys
                            **{"metadata__arxiv__bad.xml": (API / "arxiv_error.xml").read_text(),
                               "metadata__arxiv__ok.xml": (API / "arxiv_two_entries.xml").read_text()})
     report = Report()
-    contents = read_archive(Archive(archive), report)
+    contents = read_inputs(Archive(archive), report)
     assert [listing.name for listing in contents.listings] == ["2025-12-17-hf-daily.json"]
     assert len(contents.records) == 2
     assert sorted(Path(p).name for p in report.skipped) == ["bad.xml", "daily_error.json"]
@@ -172,7 +171,7 @@ def test_a_paper_pasted_and_fetched_is_one_paper_with_the_apis_facts(tmp_path):
         ("2025-12-17-hf.json", _json([_row("2501.00001", "Scaling Laws: A Study", upvotes=11,
                                             authors=[{"name": "Ann One"}, {"name": "Bob Two"}])]).encode())])
     report = Report()
-    (paper,) = read_archive(Archive(archive), report).papers
+    (paper,) = read_inputs(Archive(archive), report).papers
     assert report.warnings == []
     assert paper.slug == "scaling-laws-a-study" and paper.facts.arxiv_id == "2501.00001"
     assert paper.facts.authors == ("Ann One", "Bob Two") and paper.author_count == 2
@@ -185,7 +184,7 @@ def test_the_same_paper_on_two_days_keeps_both_sightings_and_the_newest_upvotes(
     archive = make_archive(tmp_path / "archive", [
         ("2025-12-18-hf.json", _json([_row("2501.00002", "Two Days", upvotes=30)]).encode()),
         ("2025-12-17-hf.json", _json([_row("2501.00002", "Two Days", upvotes=12)]).encode())])
-    (paper,) = read_archive(Archive(archive), Report()).papers
+    (paper,) = read_inputs(Archive(archive), Report()).papers
     assert paper.upvote_count == 30
     assert [(s.captured, s.upvote_count) for s in paper.seen_in] == [(PartialDate(2025, 12, 17), 12),
                                                                      (PartialDate(2025, 12, 18), 30)]
@@ -195,7 +194,7 @@ def test_a_paste_differing_in_case_and_punctuation_joins_the_apis_paper(tmp_path
     archive = make_archive(tmp_path / "archive", [
         ("2025-12-16-paste.txt", _paste("PRE-TRAINING, at Scale!").encode()),
         ("2025-12-17-hf.json", _json([_row("2501.00003", "Pre-training at scale")]).encode())])
-    (paper,) = read_archive(Archive(archive), Report()).papers
+    (paper,) = read_inputs(Archive(archive), Report()).papers
     assert paper.facts.arxiv_id == "2501.00003" and paper.slug == "pre-training-at-scale"
     assert paper.title == "Pre-training at scale"  # Hugging Face's spelling wins over the paste's
 
@@ -204,7 +203,7 @@ def test_two_ids_for_one_title_are_reported_and_never_silently_resolved(tmp_path
     archive = make_archive(tmp_path / "archive", [
         API / "daily_two_ids_one_title.json", ("2025-12-16-paste.txt", _paste("Same title: two ids").encode())])
     report = Report()
-    papers = read_archive(Archive(archive), report).papers
+    papers = read_inputs(Archive(archive), report).papers
     assert sorted(p.facts.arxiv_id or "paste" for p in papers) == ["2402.00001", "2402.00002", "paste"]
     assert len({p.slug for p in papers}) == 3
     two, paste = report.warnings
@@ -220,7 +219,7 @@ def test_metadata_gives_a_pasted_paper_its_id_and_arxiv_wins_where_the_table_say
                               "metadata__arxiv__x.xml": (API / "arxiv_two_entries.xml").read_text().replace(
                                   "Paper One: The\n  Whole Title as arXiv Has It", "Paper Two")
                               .replace("2505.00001", "2505.00002")})
-    papers = {p.slug: p for p in read_archive(Archive(archive), Report()).papers}
+    papers = {p.slug: p for p in read_inputs(Archive(archive), Report()).papers}
     two = papers["paper-two"]
     assert two.facts.arxiv_id == "2505.00002" and two.facts.repository == "https://github.com/example/paper-two"
     assert two.facts.authors == ("Ada Lovelace", "Alan Turing", "Grace Hopper")  # arXiv's, over Hugging Face's
@@ -231,7 +230,7 @@ def test_metadata_gives_a_pasted_paper_its_id_and_arxiv_wins_where_the_table_say
 def test_metadata_alone_makes_no_paper_and_a_file_without_a_dated_name_takes_the_rows_day(tmp_path):
     archive = make_archive(tmp_path / "archive", [("undated.json", _json([
         {**_row("2501.00004", "Rows Know Their Day"), "publishedAt": "2025-11-30T00:00:00.000Z"}]).encode())])
-    contents = read_archive(Archive(archive), Report())
+    contents = read_inputs(Archive(archive), Report())
     assert contents.listings[0].captured == PartialDate(2025, 11, 30)
 
 

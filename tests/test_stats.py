@@ -8,9 +8,9 @@ from bs4 import BeautifulSoup
 from conftest import LISTINGS, ROOT, make_archive
 
 from sitegen.annotate.stage import annotate_one
-from sitegen.annotate.taxonomy import Taxonomy
-from sitegen.build import BuildOptions, build
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.model import Paper, PartialDate, Sighting, Tag
+from sitegen.pipeline import BuildOptions, build
 from sitegen.render import stats
 
 TAXONOMY = Taxonomy([(Tag("pruning", "Pruning $x$ <b>"), ["prun*"])])

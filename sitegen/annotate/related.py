@@ -16,7 +16,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from sitegen.annotate.latex import plain
+from sitegen.text.latex import plain
 
 RELATED = 5
 """How many related papers each paper lists."""

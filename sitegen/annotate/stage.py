@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from slugify import slugify
-
-from sitegen.annotate.latex import clean, plain
-from sitegen.annotate.links import arxiv_id, paper_links
 from sitegen.annotate.related import related as related_papers
-from sitegen.annotate.taxonomy import Taxonomy
+from sitegen.archive.taxonomy import Taxonomy
 from sitegen.model import Annotated, Check, Health, Link, Note, Paper, Tag, TagMatch, TagSource
 from sitegen.parallel import beside
+from sitegen.text.latex import clean, plain
+from sitegen.text.links import arxiv_id, paper_links
+from sitegen.text.slugs import page_name
 
 
 def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, Note] | None = None,
@@ -26,6 +25,13 @@ def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, 
         annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug), checks) for paper in papers)
         found = similar.result()
     return tuple(replace(a, related=found[a.slug]) for a in annotated)
+
+
+def topics_in_use(annotated: Sequence[Annotated], taxonomy: Taxonomy) -> tuple[Tag, ...]:
+    """Return the topics that have papers: the taxonomy's in its order, then those only notes add, by slug."""
+    used = {match.tag for a in annotated for match in a.tags}
+    ordered = [tag for tag in taxonomy.tags if tag in used]
+    return (*ordered, *sorted(used - set(ordered)))
 
 
 def related(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
@@ -60,9 +66,9 @@ def with_note_tags(tags: tuple[TagMatch, ...], note: Note, taxonomy: Taxonomy) -
     known: dict[str, Tag] = {}
     for tag in taxonomy.tags:
         known.setdefault(tag.slug, tag)
-        known.setdefault(slugify(tag.name), tag)
+        known.setdefault(page_name(tag.name), tag)
     removed = set(note.removed)
-    kept = [m for m in tags if m.tag.slug not in removed and slugify(m.tag.name) not in removed]
+    kept = [m for m in tags if m.tag.slug not in removed and page_name(m.tag.name) not in removed]
     present = {m.tag for m in kept}
     for named in note.tags:
         tag = known.get(named.slug, named)

@@ -4,61 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.commands.options import add_archive_options
+
 if TYPE_CHECKING:
-    from sitegen.build import BuildResult
+    from sitegen.pipeline import BuildResult
 
 HELP = "build the site from an archive"
-
-
-def add_archive(command: argparse.ArgumentParser) -> None:
-    """Add --archive, shared by every command that reads or adds to an archive."""
-    command.add_argument("--archive", type=Path, default=Path("archive"), metavar="DIR",
-                         help="the archive folder (default: archive/)")
-
-
-def add_config(command: argparse.ArgumentParser) -> None:
-    """Add --config, shared by the commands that build."""
-    command.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
-                         help="the MkDocs config to build with (default: mkdocs.yml, if present)")
-
-
-def add_jobs(command: argparse.ArgumentParser) -> None:
-    """Add --jobs, shared by the commands that build."""
-    command.add_argument("--jobs", type=_jobs, default=cores(), metavar="N",
-                         help=f"MkDocs processes rendering the site at once (default: the cores available, "
-                              f"{cores()} here)")
-
-
-def add_archive_options(command: argparse.ArgumentParser) -> None:
-    """Add --archive, --site-dir, --config, --strict, --force and --jobs, shared by the commands that build."""
-    add_archive(command)
-    command.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
-                         help="where the built site goes (default: site/)")
-    add_config(command)
-    command.add_argument("--strict", action="store_true",
-                         help="fail when any file was skipped or MkDocs warned")
-    command.add_argument("--force", action="store_true",
-                         help="replace a --site-dir that holds files sitegen did not make (never the project, "
-                              "docs or archive folder, your home folder or a folder holding them)")
-    add_jobs(command)
-
-
-def cores() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
-    return int(text)
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -88,8 +42,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
 
 def build_and_report(args: argparse.Namespace) -> BuildResult:
     """Build with the archive options; print the warnings (even when the build fails) and the summary."""
-    from sitegen.build import BuildOptions, build
     from sitegen.errors import Report
+    from sitegen.pipeline import BuildOptions, build
 
     report = Report()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sitegen.commands.build import add_archive_options
+from sitegen.commands.options import add_archive_options
 
 HELP = "build the site and pack it into one zip that opens offline from file://"
 DEFAULT_OUT = Path("dist/offline-site.zip")

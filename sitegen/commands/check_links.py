@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sitegen.commands.build import add_archive
+from sitegen.commands.options import add_archive
 
 HELP = "check the papers' links (code repositories through GitHub's API) and record their state"
 

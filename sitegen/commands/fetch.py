@@ -7,7 +7,7 @@ import datetime
 import sys
 from typing import TYPE_CHECKING
 
-from sitegen.commands.build import add_archive
+from sitegen.commands.options import add_archive
 
 if TYPE_CHECKING:
     from sitegen.archive import Archive

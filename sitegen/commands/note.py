@@ -10,7 +10,7 @@ from typing import TextIO
 
 from sitegen import fs
 from sitegen.archive import Archive
-from sitegen.commands.build import add_archive
+from sitegen.commands.options import add_archive
 from sitegen.errors import Report, SitegenError
 from sitegen.model import Paper
 
@@ -42,12 +42,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
 
 
 def run(args: argparse.Namespace) -> int:
-    from sitegen.ingest.stage import read_archive
+    from sitegen.ingest.stage import ingest
 
     report = Report()
     archive = Archive(args.archive)
     try:
-        papers = read_archive(archive, report).papers
+        papers = ingest(archive, report).papers
     finally:
         report.emit()
     query = " ".join(args.paper)

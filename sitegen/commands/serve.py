@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from sitegen.commands.build import add_archive, add_config, add_jobs
+from sitegen.commands.options import add_archive, add_config, add_jobs
 
 HELP = "build the site, serve it and rebuild it as the archive changes (live preview)"
 
@@ -53,9 +53,8 @@ def _interrupted_by_term() -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sitegen.build import BuildOptions
-    from sitegen.publish.live import quiet_mkdocs
-    from sitegen.serve.server import Server
+    from sitegen.pipeline import BuildOptions
+    from sitegen.serve.server import Server, quiet_mkdocs
     from sitegen.serve.session import Session
 
     quiet_mkdocs()

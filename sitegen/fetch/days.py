@@ -25,12 +25,12 @@ from typing import Any
 
 from sitegen import fs
 from sitegen.archive import Archive
+from sitegen.archive.manifest import capture_dates
 from sitegen.errors import Report, SitegenError
 from sitegen.fetch.http import FetchError, Service
 from sitegen.fetch.sources import Day, daily_papers, row_id
 from sitegen.ingest.captures import capture_file, daily_capture
 from sitegen.ingest.hf import json_rows
-from sitegen.ingest.stage import capture_dates
 from sitegen.progress import bar
 
 EMPTY_WEEKDAYS = 3

@@ -28,10 +28,10 @@ from sitegen.archive import Archive
 from sitegen.errors import Report, SitegenError, shown
 from sitegen.fetch.http import FetchError, Service
 from sitegen.fetch.sources import ARXIV_BATCH, arxiv_by_ids, hub_repos, paper, search_arxiv, search_hf
-from sitegen.ingest.slugs import merge_key
-from sitegen.ingest.stage import read_archive
+from sitegen.ingest.stage import ingest
 from sitegen.model import Entry, Paper, SourceKind
 from sitegen.progress import bar
+from sitegen.text.slugs import merge_key
 
 ARXIV_RETRY_DAYS = 3
 """Days before ids arXiv did not know are asked for again."""
@@ -66,7 +66,7 @@ class Enriched:
 
 def enrich(archive: Archive, hf: Service, arxiv: Service, report: Report, today: datetime.date) -> Enriched:
     """Look pasted titles up, then fetch arXiv metadata and citing repositories for papers that have none."""
-    contents = read_archive(archive, report)
+    contents = ingest(archive, report)
     done = Enriched()
     looked = _looked_up(archive)
     unnamed = [p for p in contents.papers if not p.facts.arxiv_id and _key(p) not in looked]

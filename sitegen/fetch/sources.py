@@ -34,9 +34,9 @@ from sitegen.errors import Report, SitegenError, shown
 from sitegen.fetch.http import ATTEMPTS, FetchError, Service, arxiv_api, hf_endpoint
 from sitegen.ingest.arxiv import read_arxiv
 from sitegen.ingest.hf import entry_from_row
-from sitegen.ingest.ids import arxiv_id
 from sitegen.model import Entry
 from sitegen.net.answers import max_bytes, setting
+from sitegen.text.arxiv_ids import arxiv_id
 
 PAGE_SIZE = 100
 """Papers asked for per page of the daily list (the service may give fewer)."""

@@ -30,9 +30,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from sitegen.errors import ListingError, Report, shown
-from sitegen.ingest.ids import parse_arxiv_id
 from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
 from sitegen.model import Entry, Facts, PartialDate, SourceKind, Withdrawal
+from sitegen.text.arxiv_ids import parse_arxiv_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

@@ -23,12 +23,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sitegen.annotate.links import api_url
 from sitegen.errors import ListingError, Report, shown
 from sitegen.ingest.hub_repos import hub_repos
-from sitegen.ingest.ids import arxiv_id
 from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
 from sitegen.model import Entry, Facts, Listing, PartialDate, SourceKind, Withdrawal
+from sitegen.text.arxiv_ids import arxiv_id
+from sitegen.text.links import api_url
 
 MAX_AUTHORS = 5000
 """Author names kept per paper (the largest collaborations list a few thousand)."""

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import ListingError, Report, shown
-from sitegen.ingest.ids import arxiv_id
 from sitegen.model import HUB_REPOS_KEPT, Entry, Facts, HubRepos
+from sitegen.text.arxiv_ids import arxiv_id
 
 FOLDER = "hf-repos"
 """The folder of metadata/ the answers are saved in."""

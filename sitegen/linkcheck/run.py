@@ -11,15 +11,15 @@ import dataclasses
 import datetime
 from collections import Counter
 
-from sitegen.annotate.links import paper_links
 from sitegen.archive import Archive
+from sitegen.archive.links import read_all, results_path, write_results
 from sitegen.errors import Report, SitegenError
-from sitegen.ingest.stage import read_archive
+from sitegen.ingest.stage import ingest
 from sitegen.linkcheck.checker import Progress, check_all, copies
 from sitegen.linkcheck.github import github_repo
-from sitegen.linkcheck.records import read_all, results_path, write_results
 from sitegen.model import Check, LinkStatus
 from sitegen.progress import bar
+from sitegen.text.links import paper_links
 
 
 class NoNetwork(SitegenError):
@@ -30,8 +30,8 @@ def check_links(archive: Archive, report: Report, older_than: int | None = None,
                 today: datetime.date | None = None) -> str:
     """Check the archive's links (those due, with older_than); write links.json; return the summary line."""
     today = today or datetime.datetime.now(datetime.timezone.utc).date()
-    contents = read_archive(archive, report)
-    stored = read_all(archive, Report())  # read_archive reported its problems already
+    contents = ingest(archive, report)
+    stored = read_all(archive, report)
     if not stored.readable:
         raise SitegenError("cannot be read, so check-links will not replace it (see the warning above)",
                            path=results_path(archive), hint="restore it from the repository's history or remove it, "

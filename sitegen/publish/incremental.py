@@ -29,7 +29,7 @@ from sitegen import __version__, fs
 from sitegen.errors import Report
 from sitegen.layout import SITE_MARKER
 from sitegen.publish import mkdocs_hooks
-from sitegen.render import escape
+from sitegen.text import escape
 
 if TYPE_CHECKING:
     from sitegen.publish.mkdocs_site import Docs

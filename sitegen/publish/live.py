@@ -9,7 +9,6 @@ plugins and hooks, so it comes out as a full build would write it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -80,10 +79,3 @@ class LiveSite:
                                      hint="fix the file named above; the last good page stays") from None
                 file.page.validate_anchor_links(files=self.files, log_level=anchors)
         return list(warnings)
-
-
-def quiet_mkdocs() -> None:
-    """Keep MkDocs' own info lines off the terminal, and the live-reload server's requests for pages that are
-    not there (yet): sitegen prints its own lines."""
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)

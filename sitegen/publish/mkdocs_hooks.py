@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitegen.render.escape import readable_html
+from sitegen.text.escape import readable_html
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

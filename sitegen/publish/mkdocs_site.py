@@ -24,11 +24,12 @@ import yaml
 
 from sitegen import fs
 from sitegen.errors import BuildError, ConfigError, Report
+from sitegen.options import DEFAULT_SITE_NAME
 from sitegen.publish.shares import Share, rendering
 from sitegen.yamlfile import load_yaml
 
 DEFAULT_CONFIG: dict[str, Any] = {
-    "site_name": "Paper archive",
+    "site_name": DEFAULT_SITE_NAME,
     "use_directory_urls": False,
     "theme": {"name": "material", "font": False},
     "plugins": [],
@@ -48,6 +49,8 @@ class Project:
 
     config_file: Path | None
     config: dict[str, Any]
+    text: str = ""
+    """The config file's text, read once (sitegen's options are reported at their lines in it)."""
 
     @property
     def docs_dir(self) -> Path | None:
@@ -57,7 +60,7 @@ class Project:
 
     @property
     def site_name(self) -> str:
-        return str(self.config.get("site_name") or DEFAULT_CONFIG["site_name"])
+        return str(self.config.get("site_name") or DEFAULT_SITE_NAME)
 
 
 def theme_dir() -> Path:
@@ -81,7 +84,7 @@ def load_project(config_file: Path | None) -> Project:
     data = load_yaml(config_file, text, aliases=True)
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of MkDocs settings", path=config_file)
-    return Project(config_file.resolve(), data)
+    return Project(config_file.resolve(), data, text)
 
 
 @dataclass(frozen=True, slots=True)

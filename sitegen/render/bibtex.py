@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sitegen.annotate.latex import plain
 from sitegen.model import MONTHS, Annotated
+from sitegen.text.latex import plain
 
 # Braces are written as commands, not `\{`: BibTeX counts `\{` as an opening brace when matching.
 _SPECIAL = {

@@ -5,16 +5,16 @@ site_context() computes it all before any page is written; the families only loo
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.annotate.taxonomy import Taxonomy
-from sitegen.config import SiteOptions
-from sitegen.ingest.slugs import page_name
 from sitegen.model import Annotated, Listing, Tag
-from sitegen.render import bibtex
-from sitegen.search.documents import SearchDoc, documents
+from sitegen.options import SiteOptions
+from sitegen.render import bibtex, feeds
+from sitegen.text.slugs import page_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +58,20 @@ class SiteContext:
     """Each paper's BibTeX entry, by slug."""
     options: SiteOptions
     counts: SiteCounts
-    search_docs: list[SearchDoc]
-    """The papers as the search sees them, newest first (the search index and the saved searches read them)."""
+    latest: datetime.date | None
+    """The newest date a feed entry carries; None when no paper has one (then no feed is built)."""
+    saved: Mapping[str, Sequence[str]]
+    """What each saved search (`extra.sitegen.feeds`) finds, by its slug: paper slugs, newest first. The search
+    stage computes it; the feeds of saved searches are rendered from it."""
 
     def topic_sizes(self) -> list[tuple[Tag, int]]:
         """Return each topic with its number of papers, largest first."""
         return sorted(((tag, len(self.by_topic[tag])) for tag in self.topics), key=lambda tc: (-tc[1], tc[0].slug))
 
 
-def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
-                 options: SiteOptions, duplicate_count: int) -> SiteContext:
+def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], topics: tuple[Tag, ...],
+                 options: SiteOptions, duplicate_count: int,
+                 saved: Mapping[str, Sequence[str]] | None = None) -> SiteContext:
     """Group and order the papers once for every page family."""
     newest = tuple(sorted(annotated, key=Annotated.newest_first_key))
     by_topic: dict[Tag, list[Annotated]] = defaultdict(list)
@@ -78,17 +82,15 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         published = a.paper.published
         if published and published.year:
             by_month[(published.year, published.month)].append(a)
-    topics = [tag for tag in taxonomy.tags if tag in by_topic]
-    topics += sorted(set(by_topic) - set(topics))
     counts = SiteCounts(paper_count=len(annotated), listing_count=len(listings), duplicate_count=duplicate_count,
                         topic_count=len(topics), with_code_count=sum(1 for a in annotated if a.has_code))
     return SiteContext(
         annotated=annotated, newest=newest, by_slug={a.slug: a for a in annotated},
         listings=tuple(sorted(listings, key=_by_capture, reverse=True)),
-        listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=tuple(topics),
+        listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=topics,
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
         citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts,
-        search_docs=documents(annotated, tuple(topics)))
+        latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=saved or {})
 
 
 def _by_capture(listing: Listing) -> tuple[tuple[int, int, int], str]:

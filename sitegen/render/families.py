@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from sitegen.model import Annotated
 from sitegen.parallel import beside
-from sitegen.render import bibtex, feeds, pages
+from sitegen.render import bibtex, feeds, pages, topic_order
 from sitegen.render.context import SiteContext
 from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
-from sitegen.search import saved
 
 NEWEST_ON_HOME = 20
 TOP_TOPICS_ON_HOME = 12
@@ -60,7 +59,7 @@ def topic_family(site: SiteContext) -> Output:
     out = Output()
     order, name = site.options.topic_order, site.options.site_name
     for tag in site.topics:
-        items = sorted(site.by_topic[tag], key=order.sort_key)
+        items = sorted(site.by_topic[tag], key=lambda a: topic_order.sort_key(order, a))
         out.files[f"topics/{tag.slug}.bib"] = _bib(site, items)
         feed = feeds.Feed(f"topics/{tag.slug}.xml", f"{name}: {tag.name}", f"The newest papers on {tag.name}",
                           f"topics/{tag.slug}.html")
@@ -68,7 +67,7 @@ def topic_family(site: SiteContext) -> Output:
         if atom is not None:
             out.files[feed.path] = atom
         links = pages.downloads(f"{tag.slug}.bib", f"{tag.slug}.xml" if atom is not None else None)
-        out.pages[f"topics/{tag.slug}.md"] = pages.topic_page(tag, items, order.describe(items), links)
+        out.pages[f"topics/{tag.slug}.md"] = pages.topic_page(tag, items, topic_order.describe(order, items), links)
     out.pages["topics/index.md"] = pages.topics_overview(site.topic_sizes(), len(site.untagged))
     return out
 
@@ -131,18 +130,16 @@ def feed_family(site: SiteContext) -> Output:
 def saved_search_family(site: SiteContext) -> Output:
     """An Atom and a JSON feed per saved search (`extra.sitegen.feeds`), once any paper has a date."""
     searches, name, url = site.options.feeds, site.options.site_name, site.options.site_url
-    latest = feeds.newest(site.annotated, 1)
-    if not searches or not latest:
+    if not searches or site.latest is None:
         return Output()
-    found = saved.found(searches, site.search_docs, site.topics)
     out = Output()
     for search in searches:
-        chosen = set(found[search.slug])
+        chosen = set(site.saved.get(search.slug, ()))
         papers = [a for a in site.annotated if a.slug in chosen]
-        atom_path, json_path = saved.feed_paths(search)
+        atom_path, json_path = search.feed_paths()
         subtitle = f"The newest papers a saved search finds: {search.query()}"
         atom = feeds.atom(feeds.Feed(atom_path, f"{name}: {search.name}", subtitle, search.query()), papers, name,
-                          url, empty=latest[0][1])
+                          url, empty=site.latest)
         json_feed = feeds.json_feed(feeds.Feed(json_path, f"{name}: {search.name}", subtitle, search.query()),
                                     papers, name, url, empty=True)
         out.files.update({atom_path: atom or "", json_path: json_feed or ""})
@@ -151,9 +148,8 @@ def saved_search_family(site: SiteContext) -> Output:
 
 def home_family(site: SiteContext) -> Output:
     """The home page: counts, top topics, newest papers, the feeds."""
-    has_feeds = bool(feeds.newest(site.annotated, 1))
     home = pages.home_page(site.options.site_name, site.counts, list(site.newest[:NEWEST_ON_HOME]),
-                           site.topic_sizes()[:TOP_TOPICS_ON_HOME], feeds=has_feeds)
+                           site.topic_sizes()[:TOP_TOPICS_ON_HOME], feeds=site.latest is not None)
     return Output({"index.md": home})
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
-from sitegen.annotate.latex import plain
 from sitegen.model import Annotated, PartialDate
+from sitegen.text.latex import plain
 
 FEED_SIZE = 50
 """Entries per feed."""

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from latex2mathml.converter import convert
 
-from sitegen.render import escape
+from sitegen.text import escape
 
 _ELEMENTS = {
     "math", "mrow", "mi", "mn", "mo", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mtext",

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 
-from sitegen.annotate.latex import display_text, plain, split_math
 from sitegen.model import MONTH_NAMES, Annotated, Listing, Note, Tag
-from sitegen.render import escape
 from sitegen.render.context import SiteCounts
 from sitegen.render.math import to_mathml
+from sitegen.text import escape
+from sitegen.text.latex import display_text, plain, split_math
 
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 """Unicode's explicit direction marks: embeddings, overrides and isolates."""

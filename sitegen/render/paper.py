@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, urlsplit
 
-from sitegen.annotate.latex import plain
-from sitegen.annotate.links import clean_url
 from sitegen.model import (
     Annotated,
     Check,
@@ -28,9 +26,12 @@ from sitegen.model import (
     TagMatch,
     TagSource,
 )
-from sitegen.render import bibtex, escape
-from sitegen.render.note import embeddable
+from sitegen.render import bibtex
 from sitegen.render.pages import abstract_html, curation, front_matter, paper_item
+from sitegen.text import escape
+from sitegen.text.latex import plain
+from sitegen.text.links import clean_url
+from sitegen.text.note_markup import embeddable
 
 AUTHORS_SHOWN = 50
 """Author names on the page; a longer list ends with "and N more"."""

@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sitegen.annotate.taxonomy import Taxonomy
-from sitegen.config import SiteOptions
-from sitegen.model import Annotated, Listing, Tag
+from sitegen.model import Tag
 from sitegen.render import families
-from sitegen.render.context import SiteContext, site_context
+from sitegen.render.context import SiteContext
 
 FAMILIES: tuple[tuple[str, Callable[[SiteContext], families.Output]], ...] = (
     ("papers", families.paper_family),
@@ -42,12 +40,6 @@ class RenderedSite:
     """Topics that have at least one paper."""
     files: dict[str, str] = field(default_factory=dict)
     """Other files for the docs folder, copied as they are: feeds and .bib files."""
-
-
-def render_site(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
-                options: SiteOptions, duplicate_count: int = 0) -> RenderedSite:
-    """Return every generated page, and the feeds and .bib files that go with them."""
-    return render(site_context(annotated, tuple(listings), taxonomy, options, duplicate_count))
 
 
 def render(site: SiteContext, skip: frozenset[str] = frozenset()) -> RenderedSite:

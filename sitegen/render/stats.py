@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from sitegen.model import MONTHS, Annotated, Check, LinkKind, LinkStatus, PartialDate, Tag
-from sitegen.render import escape
 from sitegen.render.pages import front_matter
+from sitegen.text import escape
 
 if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn (it takes a second)
     from matplotlib.axes import Axes

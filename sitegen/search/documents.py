@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.annotate.latex import plain
 from sitegen.model import Annotated, Tag
 from sitegen.search.text import notes_to_text
+from sitegen.text.latex import plain
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import yaml
 
 from sitegen.model import Tag
-from sitegen.render import escape
+from sitegen.text import escape
 
 PAGE = "search.md"
 FRONT_MATTER = {"title": "Search", "sitegen_search": True, "hide": ["toc"]}

@@ -6,9 +6,9 @@ A saved search finds what the search page finds for the same words and filters: 
 
 from __future__ import annotations
 
-from sitegen.config import SavedSearch
 from sitegen.errors import ConfigError, Report
 from sitegen.model import Tag
+from sitegen.options import SavedSearch
 from sitegen.search.documents import SearchDoc
 from sitegen.search.lunr_index import doc_terms, terms_of
 from sitegen.search.text import index_text
@@ -34,18 +34,13 @@ def found(searches: tuple[SavedSearch, ...], docs: list[SearchDoc], topics: tupl
     return out
 
 
-def feed_paths(search: SavedSearch) -> tuple[str, str]:
-    """Return the Atom and JSON feed paths of a saved search in the site."""
-    return f"feeds/{search.slug}.xml", f"feeds/{search.slug}.json"
-
-
 def manifest_entries(searches: tuple[SavedSearch, ...], dated: bool) -> tuple[dict[str, object], ...]:
     """Return what the search page needs to offer a saved search's feeds (none when no paper has a date, as
     then no feed is built): its words as the search page cuts them, its filters as the form's values, and the
     feeds' addresses."""
     entries: list[dict[str, object]] = []
     for search in searches if dated else ():
-        atom, json_feed = feed_paths(search)
+        atom, json_feed = search.feed_paths()
         entries.append({"title": search.name, "words": index_text(search.words).split(), "topic": search.topic,
                         "year": str(search.year or ""), "code": search.code, "atom": atom, "json": json_feed})
     return tuple(entries)

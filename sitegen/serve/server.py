@@ -4,6 +4,7 @@ to reload open pages in the middle of a rebuild (when the changed paper's page i
 from __future__ import annotations
 
 import html
+import logging
 import sys
 import threading
 import time
@@ -69,3 +70,10 @@ def with_notice(page: bytes, lines: list[str]) -> bytes:
     notice = (f'<div class="sg-serve-notice" role="alert" style="{NOTICE_STYLE}">'
               f"<strong>sitegen serve</strong>\n{text}</div>")
     return page[:at] + notice.encode("utf-8") + page[at:]
+
+
+def quiet_mkdocs() -> None:
+    """Keep MkDocs' own info lines off the terminal, and the live-reload server's requests for pages that are
+    not there (yet): sitegen prints its own lines."""
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)

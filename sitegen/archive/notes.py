@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.archive import Archive
-from sitegen.config import unknown_keys
 from sitegen.errors import ConfigError, Report, SitegenError, shown
-from sitegen.ingest.slugs import page_name
 from sitegen.model import RESERVED_TOPICS, Note, Tag
-from sitegen.render.note import unclosed
-from sitegen.yamlfile import line_of, load_yaml
+from sitegen.text.note_markup import unclosed
+from sitegen.text.slugs import page_name
+from sitegen.yamlfile import line_of, load_yaml, unknown_keys
 
 FRONT_MATTER_KEYS = {
     "tags": "topics to add (created when new); -x removes an automatic one",

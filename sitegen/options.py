@@ -1,4 +1,4 @@
-"""Typed settings read from YAML: sitegen's options in mkdocs.yml (`extra.sitegen`) and the archive's manifest.
+"""sitegen's options in the project's mkdocs.yml (`extra.sitegen`), read once and typed.
 
 Every mapping is checked one way: each known key is declared once with a one-line description, an unknown
 key is reported by file and line (unknown_keys()), and a bad value is reported and its default used.
@@ -9,15 +9,10 @@ key is reported by file and line (unknown_keys()), and a bad value is reported a
         topic_order: notes-first     # notes-first, rating or newest
         feeds:                       # saved searches, each an Atom and a JSON feed
           - {name: Pruning with code, words: pruning, code: true}
-
-    # archive/archive.yml
-    listings:
-      2025-12-16.txt: {captured: 2025-12-16}
 """
 
 from __future__ import annotations
 
-import datetime
 import enum
 import urllib.parse
 from collections.abc import Mapping
@@ -27,22 +22,10 @@ from typing import Any
 
 from slugify import slugify
 
-from sitegen.archive import Archive
 from sitegen.errors import ConfigError, Report, shown
-from sitegen.model import FIRST_YEAR, LAST_YEAR, Annotated, PartialDate
-from sitegen.yamlfile import line_of, load_yaml
-
-
-def unknown_keys(data: Mapping[Any, Any], known: Mapping[str, str], report: Report, *, path: Path | str | None,
-                 text: str = "", line: int | None = None, where: str = "", hint: str = "",
-                 first_line: int = 1) -> None:
-    """Report each key of data that known does not declare: at its line in text (which starts at first_line),
-    else at line."""
-    for key in sorted(set(data) - set(known), key=str):
-        found = line_of(text, str(key)[:1000]) if text else None
-        report.warn(ConfigError(f"{where}unknown key {shown(key)}", path=path,
-                                line=found + first_line - 1 if found else line,
-                                hint=hint or "known keys: " + ", ".join(known)))
+from sitegen.model import FIRST_YEAR, LAST_YEAR
+from sitegen.text.slugs import page_name
+from sitegen.yamlfile import line_of, unknown_keys
 
 
 class TopicOrder(enum.Enum):
@@ -54,24 +37,6 @@ class TopicOrder(enum.Enum):
     """Papers with a curator's note first, each group newest first."""
     RATING = "rating"
     """Highest curator's rating first, unrated papers after them; newest first within a rating."""
-
-    def sort_key(self, a: Annotated) -> tuple[Any, ...]:
-        """Return a's sort key on a topic page."""
-        rating = a.note.rating if a.note and a.note.rating else 0
-        if self is TopicOrder.NOTES_FIRST:
-            return (a.note is None, a.newest_first_key())
-        if self is TopicOrder.RATING:
-            return (-rating, a.newest_first_key())
-        return (a.newest_first_key(),)
-
-    def describe(self, papers: list[Annotated]) -> str:
-        """Return how the page is ordered, for its introduction."""
-        noted = sum(1 for a in papers if a.note)
-        if self is TopicOrder.NOTES_FIRST and noted:
-            return f"newest first; the {noted} with a curator's note come first"
-        if self is TopicOrder.RATING and any(a.note and a.note.rating for a in papers):
-            return "newest first within each curator's rating, highest rated first"
-        return "newest first"
 
 
 SITE_OPTIONS = {
@@ -104,6 +69,10 @@ class SavedSearch:
     code: str = ""
     """'' (any), '1' (has code) or 'working': the values of the search page's code filter."""
 
+    def feed_paths(self) -> tuple[str, str]:
+        """Return the Atom and JSON feed paths of this saved search in the site."""
+        return f"feeds/{self.slug}.xml", f"feeds/{self.slug}.json"
+
     def query(self) -> str:
         """Return the search page's address for this search (relative to the site's root)."""
         params = {"q": self.words, "topic": self.topic, "year": str(self.year or ""), "code": self.code}
@@ -124,9 +93,9 @@ class SiteOptions:
     """`extra.sitegen.feeds`: saved searches."""
 
 
-def site_options(config: Mapping[str, Any], config_file: Path | None, report: Report) -> SiteOptions:
-    """Read sitegen's options from the project's MkDocs config; report bad ones and use their defaults."""
-    text = config_file.read_text(encoding="utf-8-sig") if config_file is not None and config_file.is_file() else ""
+def site_options(config: Mapping[str, Any], config_file: Path | None, text: str, report: Report) -> SiteOptions:
+    """Read sitegen's options from the project's MkDocs config (text: the file's, for the lines of problems);
+    report bad ones and use their defaults."""
     extra = config.get("extra")
     options = extra.get("sitegen") if isinstance(extra, dict) else None
     options = options if isinstance(options, dict) else {}
@@ -184,7 +153,7 @@ def _saved_search(entry: Any, where: str, config_file: Path | None, text: str, r
         raise ValueError(f"its name {shown(name)} gives no file name")
     if words is not None and not isinstance(words, (str, int)):
         raise ValueError(f"words is {shown(words)}, not text")
-    if topic is not None and not (isinstance(topic, str) and slugify(topic) == topic):
+    if topic is not None and not (isinstance(topic, str) and page_name(topic) == topic):
         raise ValueError(f"topic is {shown(topic)}, not a topic's slug (as in topics/<slug>.html)")
     if year is not None and not (isinstance(year, int) and not isinstance(year, bool) and
                                  FIRST_YEAR <= year <= LAST_YEAR):
@@ -199,45 +168,3 @@ def _saved_search(entry: Any, where: str, config_file: Path | None, text: str, r
     return search
 
 
-MANIFEST_KEYS = {"listings": "per listing file name, what the archive states of it"}
-LISTING_KEYS = {"captured": "the day the listing page was captured, YYYY-MM-DD"}
-
-
-def read_manifest(archive: Archive, report: Report) -> dict[str, PartialDate]:
-    """Return the capture dates archive.yml states, by listing file name; report what it gets wrong."""
-    path = archive.manifest
-    text = archive.read_text(path)
-    data = load_yaml(path, text) or {}
-    if not isinstance(data, dict):
-        raise ConfigError("must be a mapping with a 'listings' key", path=path)
-    unknown_keys(data, MANIFEST_KEYS, report, path=path, text=text, hint="the manifest knows only 'listings'")
-    listings = data.get("listings") or {}
-    if not isinstance(listings, dict):
-        raise ConfigError("'listings' must map listing file names to {captured: YYYY-MM-DD}",
-                          path=path, line=line_of(text, "listings"))
-    dates: dict[str, PartialDate] = {}
-    for name, entry in listings.items():
-        line = line_of(text, str(name)[:1000])
-        where = f"listing {shown(name)}: "
-        if not isinstance(entry, dict):
-            report.warn(ConfigError(f"{where}expected a mapping like {{captured: 2025-12-16}}", path=path, line=line))
-            continue
-        unknown_keys(entry, LISTING_KEYS, report, path=path, line=line, where=where, hint="only 'captured' is known")
-        day = _captured(entry.get("captured"), where, path, line, report)
-        if day is not None:
-            dates[str(name)] = day
-    return dates
-
-
-def _captured(value: Any, where: str, path: Path, line: int | None, report: Report) -> PartialDate | None:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        report.warn(ConfigError(f"{where}'captured' must be a date like 2025-12-16, not {shown(value)}", path=path,
-                                line=line))
-        return None
-    day = PartialDate.checked(value.year, value.month, value.day)
-    if day is None:
-        report.warn(ConfigError(f"{where}captured {value.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}; "
-                                "ignored", path=path, line=line, hint="is the year a typo? fix it"))
-    return day

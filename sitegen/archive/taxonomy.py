@@ -20,11 +20,10 @@ from importlib import resources
 from pathlib import Path
 
 from sitegen.archive import Archive
-from sitegen.config import unknown_keys
 from sitegen.errors import ConfigError, Report, SitegenError, shown
-from sitegen.ingest.slugs import page_name
 from sitegen.model import RESERVED_TOPICS, Tag, TagMatch, TagSource
-from sitegen.yamlfile import line_of, load_yaml
+from sitegen.text.slugs import page_name
+from sitegen.yamlfile import line_of, load_yaml, unknown_keys
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -18,15 +18,15 @@ from typing import Any
 from sitegen.errors import Report, shown
 from sitegen.ingest.captures import capture_order
 from sitegen.ingest.precedence import ENTRY_FIELDS, FACT_FIELDS
-from sitegen.ingest.slugs import disambiguated, merge_key, slug_for
 from sitegen.model import NO_FACTS, Entry, Facts, Listing, MetadataRecord, Paper, PartialDate, Sighting, SourceKind
+from sitegen.text.slugs import disambiguated, merge_key, slug_for
 
 _UNKNOWN = (10_000, 0, 0)
 """Sort key of an unknown capture year when the first sighting is wanted: after every known one."""
 
 
 @dataclass(frozen=True, slots=True)
-class Merged:
+class Grouped:
     """The merge's result: unique papers in slug order, and how many entries were duplicates."""
 
     papers: tuple[Paper, ...]
@@ -57,8 +57,8 @@ class _Statement:
         return (known, capture_order(self.file), self.file, self.entry.line)
 
 
-def merge(listings: Sequence[Listing], records: Iterable[MetadataRecord] = (),
-          report: Report | None = None) -> Merged:
+def group_papers(listings: Sequence[Listing], records: Iterable[MetadataRecord] = (),
+          report: Report | None = None) -> Grouped:
     """Group entries into papers by arXiv id, then by title; report titles two ids share."""
     report = report or Report()
     statements = [_Statement(listing.source, entry, listing.name, listing.captured)
@@ -82,7 +82,7 @@ def merge(listings: Sequence[Listing], records: Iterable[MetadataRecord] = (),
                         "remove the wrong id's listing")
     groups = [group for group in [*by_id.values(), *by_title.values()] if any(s.sighting for s in group)]
     papers = sorted(_named(_paper(group) for group in groups), key=lambda p: p.slug)
-    return Merged(papers=tuple(papers), entry_count=len(statements), duplicate_count=len(statements) - len(papers))
+    return Grouped(papers=tuple(papers), entry_count=len(statements), duplicate_count=len(statements) - len(papers))
 
 
 def _ids_by_title(by_id: dict[str, list[_Statement]], report: Report) -> dict[str, set[str]]:

@@ -1,16 +1,16 @@
 """The publish stage: the docs into the work folder, MkDocs into a staging folder beside the site, then the
 search files added and the staging folder swapped in for the site, only when all of it succeeded.
 
-    with staging(layout):
-        staged = stage(...)          # MkDocs renders into .site.building/
-        complete(staged, search)     # the search files go in, .site.building/ becomes site/
+    with held(layout):
+        staged = run_mkdocs(...)     # MkDocs renders into .site.building/
+        swap_in(staged, search)      # the search files go in, .site.building/ becomes site/
 
 When the previous site was built from the same config, theme and versions, MkDocs rebuilds only the pages
 whose Markdown changed (publish/incremental.py); otherwise, and under --strict, all of them. Only what the
 previous build made is carried over: anything else found in the site is reported and left out. The generated
 Markdown pages reach MkDocs from memory (publish/memory.py), unless keep_docs asks for them on disk too.
 
-staging() holds the lock on the build's folders (layout.locked()) from the first write to the swap, so two
+held() holds the lock on the build's folders (layout.locked()) from the first write to the swap, so two
 builds never write one site at once: the second one refuses, naming the first.
 """
 
@@ -37,23 +37,38 @@ class Staged:
     layout: Layout
     stamp: str
     """The fingerprint of what it was built from (publish/incremental.py)."""
+    pages: Mapping[str, str]
+    """The generated Markdown pages."""
+    digests: Mapping[str, str]
+    """Their digests (incremental.page_digests()), which the next build compares."""
+    docs: mkdocs_site.Docs
+    """What MkDocs built it from."""
+    config_path: Path
+    """The derived MkDocs config it was built with."""
+    epoch: int
     part: tuple[int, int] | None = None
     """(K, N) when it is part K of a sharded build."""
     digest: str = ""
     """For a part: what it was built from (publish/parts.py)."""
-    pages: Mapping[str, str] = field(default_factory=dict)
-    """The generated Markdown pages."""
-    digests: Mapping[str, str] = field(default_factory=dict)
-    """Their digests (incremental.page_digests()), which the next build compares."""
-    docs: mkdocs_site.Docs | None = None
-    """What MkDocs built it from."""
-    config_path: Path | None = None
-    """The derived MkDocs config it was built with."""
-    epoch: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """How to run MkDocs for one build."""
+
+    project: mkdocs_site.Project
+    layout: Layout
+    strict: bool
+    epoch: int
+    split: Split = field(default_factory=Split)
+    """This machine's shard and jobs: one MkDocs process per job, each rendering its share (the first in this
+    process); the whole site in one process by default."""
+    keep_docs: bool = False
+    """Write the generated pages into the work folder's docs too (for a bare `mkdocs build -f .sitegen/mkdocs.yml`)."""
 
 
 @contextlib.contextmanager
-def staging(layout: Layout) -> Iterator[None]:
+def held(layout: Layout) -> Iterator[None]:
     """Hold the lock on the build's folders while the block runs (OutputError at once when another process
     holds it); clear the staging folder when the block ends: it is left only when something failed, and the
     site stays."""
@@ -64,18 +79,12 @@ def staging(layout: Layout) -> Iterator[None]:
             fs.remove_tree(layout.staging, SITE_MARKER)
 
 
-def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[str, str]], layout: Layout,
-          strict: bool, epoch: int, report: Report, split: Split | None = None, keep_docs: bool = False) -> Staged:
-    """Gather the docs beside the hand-written ones and build the site with MkDocs into the staging folder.
-
-    split: this machine's shard and jobs: one MkDocs process per job, each rendering its share (the first in
-    this process); the whole site in one process by default. keep_docs: write the generated pages into the
-    work folder's docs too (for a bare `mkdocs build -f .sitegen/mkdocs.yml`).
-    """
-    split = split or Split()
+def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], report: Report) -> Staged:
+    """Gather the docs beside the hand-written ones and build the site with MkDocs into the staging folder."""
+    project, layout, strict, epoch, split = run.project, run.layout, run.strict, run.epoch, run.split
     with fs.public_umask():
         mark(layout.work, WORK_MARKER)
-        docs = mkdocs_site.write_docs(project, pages, layout.work / "docs", report, keep=keep_docs)
+        docs = mkdocs_site.write_docs(project, pages, layout.work / "docs", report, keep=run.keep_docs)
         fs.remove_tree(layout.staging, SITE_MARKER)
         config = mkdocs_site.derived_config(project, docs.folder, layout.site, nav)
         config_path = mkdocs_site.write_config(config, layout.work / "mkdocs.yml")
@@ -84,20 +93,20 @@ def stage(project: mkdocs_site.Project, pages: dict[str, str], nav: list[dict[st
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)
-        run = _Run(config_path, strict, layout.staging, epoch, previous is not None, docs,
-                   incremental.unchanged(digests, previous))
-        warnings = _render(run, plan(pages, split))
+        each = _Each(config_path, strict, layout.staging, epoch, previous is not None, docs,
+                     incremental.unchanged(digests, previous))
+        warnings = _render(each, plan(pages, split))
         if previous is not None:
             incremental.remove_stale(layout.staging, set(docs.sources()))
     for message in warnings:
         report.warn(f"MkDocs: {message}")
     part = (split.shard + 1, split.shards) if split.shards > 1 else None
     digest = parts.inputs_digest(config, docs, mkdocs_site.theme_dir(), epoch) if part else ""
-    return Staged(layout, stamp, part, digest, markdown, digests, docs, config_path, epoch)
+    return Staged(layout, stamp, markdown, digests, docs, config_path, epoch, part, digest)
 
 
 @dataclass(frozen=True, slots=True)
-class _Run:
+class _Each:
     """What every MkDocs run of one build is given."""
 
     config_path: Path
@@ -113,7 +122,7 @@ class _Run:
                                       self.docs, self.unchanged)
 
 
-def _render(run: _Run, renders: list[Share]) -> list[str]:
+def _render(run: _Each, renders: list[Share]) -> list[str]:
     """Run MkDocs once per share, all at once (forked), into the staging folder; return every run's warnings."""
     with contextlib.ExitStack() as others:
         running = [others.enter_context(beside(run, share)) for share in renders[1:]]
@@ -123,7 +132,7 @@ def _render(run: _Run, renders: list[Share]) -> list[str]:
     return warnings
 
 
-def complete(staged: Staged, search: SearchFiles | None) -> None:
+def swap_in(staged: Staged, search: SearchFiles | None) -> None:
     """Add the search files to the staged site and swap it in for the site."""
     layout = staged.layout
     with fs.public_umask():

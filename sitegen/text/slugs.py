@@ -22,7 +22,7 @@ import unicodedata
 
 from slugify import slugify
 
-from sitegen.annotate.latex import clean
+from sitegen.text.latex import clean
 
 MAX_LENGTH = 80
 _REPLACEMENTS = [["+", " plus "], ["&", " and "], ["@", " at "]]

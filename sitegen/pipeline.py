@@ -1,0 +1,356 @@
+"""The one pipeline, top to bottom: ingest -> annotate -> render -> index -> publish.
+
+Every entry point drives the stages from here and imports none of them itself: `sitegen build` (a whole site
+or a shard of one), `sitegen serve` (a full build, then the quick path for a change of curators' notes),
+`sitegen bench` and the golden test. Each stage takes and returns typed values. Everything is gathered and
+validated before anything is written; the site is built beside the target and swapped in only when it
+succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sitegen import fs
+from sitegen.annotate.stage import annotate, annotate_one, topics_in_use
+from sitegen.archive import Archive
+from sitegen.archive.links import read_results
+from sitegen.archive.notes import load_notes
+from sitegen.archive.taxonomy import Taxonomy, load_taxonomy
+from sitegen.builddate import DEFAULT_EPOCH, build_epoch, stated_epoch
+from sitegen.errors import BuildError, Report
+from sitegen.ingest.stage import ingest
+from sitegen.layout import Layout, Protected, check_outputs
+from sitegen.model import Annotated, Check, Listing, MetadataRecord, Note, Paper
+from sitegen.options import SiteOptions, site_options
+from sitegen.parallel import Beside, beside
+from sitegen.publish import incremental, staging
+from sitegen.publish.live import LiveSite
+from sitegen.publish.mkdocs_site import Project, load_project
+from sitegen.publish.shares import Split
+from sitegen.render.context import SiteContext, site_context
+from sitegen.render.families import paper_pages
+from sitegen.render.site import RenderedSite, render
+from sitegen.search import saved
+from sitegen.search.documents import SearchDoc, documents
+from sitegen.search.page import PAGE as SEARCH_PAGE
+from sitegen.search.stage import SearchFiles, page_for, search_index, write_assets
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What `sitegen build` was asked to do."""
+
+    archive: Path = Path("archive")
+    """The archive folder: listings/*.txt, optional archive.yml, taxonomy.yml, notes/."""
+    site_dir: Path = Path("site")
+    """Where the finished site goes (replaced only by a successful build)."""
+    config_file: Path | None = Path("mkdocs.yml")
+    """The project's MkDocs config; the tool's defaults when it does not exist."""
+    strict: bool = False
+    """Fail when anything was skipped or MkDocs warned."""
+    force: bool = False
+    """Replace a site folder that holds files sitegen did not make (never a protected one)."""
+    jobs: int = 1
+    """MkDocs processes rendering the site at once (each a share of the paper pages)."""
+    shard: tuple[int, int] | None = None
+    """(K, N): build part K (1-based) of N for `sitegen merge`, instead of the whole site."""
+    keep_docs: bool = False
+    """Write the generated Markdown pages into the work folder too (MkDocs reads them from memory)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything the archive holds, read and checked: the papers (ingest) and the files the stages after it read."""
+
+    listings: tuple[Listing, ...]
+    """Every usable listing, in file name order."""
+    records: tuple[MetadataRecord, ...]
+    """What the metadata files (arXiv's and Hugging Face's answers about single papers) state."""
+    papers: tuple[Paper, ...]
+    """The unique papers, merged across listings, in slug order."""
+    entry_count: int
+    """Paper blocks in all listings."""
+    duplicate_count: int
+    """Entries that were another entry's paper."""
+    taxonomy: Taxonomy
+    """The archive's taxonomy, or the built-in one."""
+    notes: dict[str, Note]
+    """Curators' notes by paper slug (notes on papers not in the archive included: they are reported)."""
+    link_checks: dict[str, tuple[Check, ...]]
+    """What `sitegen check-links` recorded in links.json, by URL."""
+
+
+def read_inputs(archive: Archive, report: Report) -> Inputs:
+    """Read every part of the archive a build uses; report and skip bad files; fail only when no listing is
+    usable."""
+    papers = ingest(archive, report)
+    return Inputs(listings=papers.listings, records=papers.records, papers=papers.papers,
+                  entry_count=papers.entry_count, duplicate_count=papers.duplicate_count,
+                  taxonomy=load_taxonomy(archive, report),
+                  notes=load_notes(archive, {paper.slug for paper in papers.papers}, report),
+                  link_checks=read_results(archive, report))
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Everything a build made on the way, kept for `sitegen serve` to update the site in place."""
+
+    contents: Inputs
+    annotated: tuple[Annotated, ...]
+    site: SiteContext
+    rendered: RenderedSite
+    staged: staging.Staged
+    skipped: frozenset[str]
+    """The files this build left out."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the summary line and the benchmark."""
+
+    paper_count: int = 0
+    entry_count: int = 0
+    duplicate_count: int = 0
+    listing_count: int = 0
+    topic_count: int = 0
+    page_count: int = 0
+    report: Report = field(default_factory=Report)
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Each stage's seconds; "index" is the search index's own time, overlapped with "mkdocs"."""
+    epoch: int = DEFAULT_EPOCH
+    """The build's date (seconds since 1970): SOURCE_DATE_EPOCH, else the newest capture date."""
+
+    def summary(self) -> str:
+        return (f"{self.paper_count} papers ({self.entry_count} entries, {self.duplicate_count} duplicates merged) "
+                f"from {self.listing_count} listings, {self.topic_count} topics, {self.page_count} pages; "
+                f"{len(self.report.warnings)} warnings")
+
+
+class _Timer:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + now - self.last, 3)
+        self.last = now
+
+
+def _indexing(needed: bool, docs: list[SearchDoc], site: SiteContext,
+              work: Path) -> contextlib.AbstractContextManager[Beside[SearchFiles] | None]:
+    """Build the search index on the second core, when this build writes it."""
+    if not needed:
+        return contextlib.nullcontext()
+    return beside(search_index, docs, site.topics, work / "cache", _saved_feeds(site))
+
+
+def _saved_feeds(site: SiteContext) -> tuple[dict[str, object], ...]:
+    """The saved searches the search page offers as feeds."""
+    return saved.manifest_entries(site.options.feeds, site.latest is not None)
+
+
+def _site_and_docs(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
+                   options: SiteOptions, duplicate_count: int) -> tuple[SiteContext, list[SearchDoc]]:
+    """What the pages are rendered from, and the papers as the search sees them (the saved searches' finds
+    are the search stage's, handed to the render stage for their feeds)."""
+    topics = topics_in_use(annotated, taxonomy)
+    docs = documents(annotated, topics)
+    found = saved.found(options.feeds, docs, topics) if options.feeds else {}
+    return site_context(annotated, listings, topics, options, duplicate_count, found), docs
+
+
+def render_site(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
+                options: SiteOptions, duplicate_count: int = 0) -> RenderedSite:
+    """Return every generated page, and the feeds and .bib files that go with them (the golden test's view)."""
+    return render(_site_and_docs(annotated, tuple(listings), taxonomy, options, duplicate_count)[0])
+
+
+def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
+    """Build the site from the archive; raise SitegenError when nothing usable is left.
+
+    Problems go to report (a new one when not given) as they are found, so a failed build still has them.
+    """
+    return _build(options, report or Report(), None)[0]
+
+
+def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | None) -> tuple[BuildResult, Built]:
+    """The build; tolerated, when set: the files that may be skipped (another skipped file fails the build)."""
+    result = BuildResult(report=report)
+    timer = _Timer(result.seconds)
+    project = load_project(options.config_file)
+    layout = Layout.for_site(options.site_dir)
+    check_outputs(layout, Protected.of(options.archive, project.config_file, project.docs_dir), options.site_dir,
+                  force=options.force)
+    stated = stated_epoch()
+
+    contents = read_inputs(Archive(options.archive), report)
+    result.epoch = build_epoch(stated, contents.listings)
+    timer.lap("ingest")
+
+    annotated = annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks)
+    timer.lap("annotate")
+
+    site, docs = _site_and_docs(annotated, contents.listings, contents.taxonomy, _options(project, report),
+                                contents.duplicate_count)
+    saved.check_topics(site.options.feeds, site.topics, project.config_file, report)
+    _check_skipped(options.strict, tolerated, report)
+
+    # The search index is static files MkDocs need not see: the second core builds it while the pages are
+    # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
+    shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
+    with staging.held(layout), _indexing(shard == 0, docs, site, layout.work) as index:
+        rendered = render(site)
+        pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
+        timer.lap("render")
+        run = staging.Run(project, layout, options.strict, result.epoch, Split(shard, shards, options.jobs),
+                          options.keep_docs)
+        staged = staging.run_mkdocs(run, pages, rendered.nav, report)
+        staging.swap_in(staged, index.result() if index else None)
+    timer.lap("mkdocs")
+    result.seconds["index"] = index.seconds if index else 0.0
+
+    result.paper_count, result.entry_count = len(annotated), contents.entry_count
+    result.duplicate_count, result.listing_count = contents.duplicate_count, len(contents.listings)
+    result.topic_count, result.page_count = len(rendered.topics), len(rendered.pages)
+    return result, Built(contents, annotated, site, rendered, staged, frozenset(report.skipped))
+
+
+def _options(project: Project, report: Report) -> SiteOptions:
+    return site_options(project.config, project.config_file, project.text, report)
+
+
+def _check_skipped(strict: bool, tolerated: frozenset[str] | None, report: Report) -> None:
+    """Fail before anything is written when a file was skipped and the options do not allow it."""
+    if strict and report.skipped:
+        raise BuildError(f"{len(report.skipped)} file(s) were skipped and --strict is set",
+                         hint="fix or remove: " + ", ".join(report.skipped))
+    if tolerated is not None and (new := sorted(set(report.skipped) - tolerated)):
+        raise BuildError(f"{len(new)} file(s) could not be read; the last good site stays",
+                         hint="fix: " + ", ".join(new))
+
+
+# -------------------------------------------------------------------------------------------------------------
+# `sitegen serve`: a full build kept with MkDocs loaded on it, then the quick path for curators' notes
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A site built for `sitegen serve`: what its build made, and MkDocs kept loaded on it."""
+
+    built: Built
+    live: LiveSite
+    warnings: tuple[str, ...]
+    """MkDocs' warnings while it loaded."""
+
+
+def build_served(options: BuildOptions, report: Report, tolerated: frozenset[str] | None) -> tuple[BuildResult,
+                                                                                                   Served]:
+    """A full build for `sitegen serve`; tolerated: the files the previous one skipped, which may still be."""
+    result, built = _build(options, report, tolerated)
+    staged = built.staged
+    live = LiveSite(staged.config_path, staged.layout.site, staged.docs, staged.epoch)
+    return result, Served(built, live, tuple(live.warnings))
+
+
+def project_paths(config_file: Path | None) -> list[Path]:
+    """Return the project's files a serve session watches besides the archive: mkdocs.yml and the docs folder."""
+    project = load_project(config_file)
+    return [p for p in (project.docs_dir, project.config_file) if p is not None]
+
+
+def read_notes(served: Served, archive: Path, report: Report) -> dict[str, Note]:
+    """Read the curators' notes again (reporting what cannot be read)."""
+    return load_notes(Archive(archive), {paper.slug for paper in served.built.contents.papers}, report)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesUpdate:
+    """What the quick path did: the site after a change of notes, and the pages it rendered again."""
+
+    served: Served
+    pages: int
+    warnings: tuple[str, ...]
+    """MkDocs' warnings on those pages."""
+
+
+def update_notes(served: Served, notes: Mapping[str, Note], show: Callable[[], None]) -> NotesUpdate | None:
+    """Render again what a change of notes touches: the changed papers' own pages first (then show() reloads
+    what the curator looks at), then the pages that list them, the feeds and the search index. None when the
+    change needs a full build (a page comes or goes)."""
+    built, live = served.built, served.live
+    annotated, changed = _annotate_again(built, notes)
+    touched = paper_pages(built.site, [a for a in annotated if a.slug in changed])
+    if not all(live.has(rel) for rel in touched):
+        return None
+    warnings = live.render(touched)
+    show()
+    update = _the_rest(built, replace(built.contents, notes=dict(notes)), annotated, changed)
+    if update is None:
+        return None
+    later = {rel: text for rel, text in update.markdown.items()
+             if rel not in touched and built.staged.pages.get(rel) != text}
+    warnings += live.render(later)
+    staged = built.staged
+    _write_files(staged, {rel: text for rel, text in update.rendered.files.items()
+                          if built.rendered.files[rel] != text})
+    write_assets(search_index(update.docs, update.site.topics, staged.layout.work / "cache",
+                              _saved_feeds(update.site)).files, staged.layout.site)
+    digests = incremental.page_digests(update.markdown)
+    incremental.finish(staged.layout.work, staged.layout.site, staged.stamp, digests)
+    rebuilt = replace(built, contents=update.contents, annotated=annotated, site=update.site,
+                      rendered=update.rendered, staged=replace(staged, pages=update.markdown, digests=digests))
+    return NotesUpdate(replace(served, built=rebuilt), len(touched) + len(later), tuple(warnings))
+
+
+def _write_files(staged: staging.Staged, files: dict[str, str]) -> None:
+    """Write changed feeds and .bib files into the site, and into the docs the next full build compares."""
+    with fs.public_umask():
+        for rel, text in files.items():
+            fs.write_work_file(staged.docs.folder / rel, text)
+            fs.write_text(staged.layout.site / rel, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Update:
+    """The site after a change of notes, everything but the changed papers' own pages."""
+
+    contents: Inputs
+    site: SiteContext
+    rendered: RenderedSite
+    markdown: dict[str, str]
+    """Every Markdown page (the search page too), as a full build would hand it to MkDocs."""
+    docs: list[SearchDoc]
+
+
+def _annotate_again(built: Built, notes: Mapping[str, Note]) -> tuple[tuple[Annotated, ...], set[str]]:
+    """Return the papers with their notes applied again, and the slugs of those whose note changed."""
+    old = built.contents.notes
+    changed = {slug for slug in old.keys() | notes.keys() if old.get(slug) != notes.get(slug)}
+    contents = built.contents
+    annotated = tuple(
+        replace(annotate_one(a.paper, contents.taxonomy, notes.get(a.slug), contents.link_checks), related=a.related)
+        if a.slug in changed else a for a in built.annotated)
+    return annotated, changed & {a.slug for a in annotated}
+
+
+def _the_rest(built: Built, contents: Inputs, annotated: tuple[Annotated, ...], changed: set[str]) -> _Update | None:
+    """Render what lists the changed papers: the pages of papers that name them as related, and every page
+    that is not a paper's; None when that adds or removes a page."""
+    site, docs = _site_and_docs(annotated, contents.listings, contents.taxonomy, built.site.options,
+                                contents.duplicate_count)
+    rest = render(site, skip=frozenset({"papers"}))
+    related = paper_pages(site, [a for a in annotated if a.slug in changed or changed & set(a.related)])
+    rendered = RenderedSite({**built.rendered.pages, **related, **rest.pages}, rest.nav, rest.topics,
+                            {**built.rendered.files, **rest.files})
+    old = built.rendered
+    if rendered.pages.keys() != old.pages.keys() or rendered.topics != old.topics \
+            or rendered.files.keys() != old.files.keys():
+        return None
+    markdown = {**rendered.pages, SEARCH_PAGE: page_for(docs, rendered.topics)}
+    return _Update(contents, site, rendered, markdown, docs)

@@ -1,0 +1,28 @@
+"""How a topic page orders its papers (`extra.sitegen.topic_order`), and how its introduction says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sitegen.model import Annotated
+from sitegen.options import TopicOrder
+
+
+def sort_key(order: TopicOrder, a: Annotated) -> tuple[Any, ...]:
+    """Return a's sort key on a topic page."""
+    rating = a.note.rating if a.note and a.note.rating else 0
+    if order is TopicOrder.NOTES_FIRST:
+        return (a.note is None, a.newest_first_key())
+    if order is TopicOrder.RATING:
+        return (-rating, a.newest_first_key())
+    return (a.newest_first_key(),)
+
+
+def describe(order: TopicOrder, papers: list[Annotated]) -> str:
+    """Return how the page is ordered, for its introduction."""
+    noted = sum(1 for a in papers if a.note)
+    if order is TopicOrder.NOTES_FIRST and noted:
+        return f"newest first; the {noted} with a curator's note come first"
+    if order is TopicOrder.RATING and any(a.note and a.note.rating for a in papers):
+        return "newest first within each curator's rating, highest rated first"
+    return "newest first"
