@@ -70,14 +70,18 @@ def _variant_config(base: Path, out: Path, site_dir: Path, **changes: Any) -> Pa
     return out
 
 
-def run(papers: int, work: Path | None = None, seed: int = 0, source: Path = Path("archive"),
-        browser: bool = True, jobs: int | None = None) -> dict[str, Any]:
+SOURCE = Path("archive")
+"""The archive whose papers the synthetic archive is made from."""
+
+
+def run(papers: int, work: Path | None = None, seed: int = 0, browser: bool = True,
+        jobs: int | None = None) -> dict[str, Any]:
     """Run the whole benchmark for an archive of `papers` papers; return the measures."""
     work = work or Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{papers}-"))
     work.mkdir(parents=True, exist_ok=True)
     archive, site = work / "archive", work / "site"
     if not (archive / "listings").exists():
-        synthesise(source, papers, archive, seed)
+        synthesise(SOURCE, papers, archive, seed)
     jobs = jobs or cores()
     first, stages = _build(archive, site, work / "timings.json", jobs)
     # The same pages written out for bare MkDocs (a build feeds them to MkDocs from memory), untimed.

@@ -25,7 +25,7 @@ from slugify import slugify
 from sitegen.errors import ConfigError, Report, shown
 from sitegen.model import FIRST_YEAR, LAST_YEAR
 from sitegen.text.slugs import page_name
-from sitegen.yamlfile import line_of, unknown_keys
+from sitegen.yamlfile import Keys, line_of, unknown_keys
 
 
 class TopicOrder(enum.Enum):
@@ -99,7 +99,7 @@ def site_options(config: Mapping[str, Any], config_file: Path | None, text: str,
     extra = config.get("extra")
     options = extra.get("sitegen") if isinstance(extra, dict) else None
     options = options if isinstance(options, dict) else {}
-    unknown_keys(options, SITE_OPTIONS, report, path=config_file, text=text, where="extra.sitegen: ")
+    unknown_keys(options, SITE_OPTIONS, report, Keys(config_file, text=text, where="extra.sitegen: "))
     order = TopicOrder.NOTES_FIRST
     if options.get("topic_order") is not None:
         try:
@@ -144,7 +144,7 @@ def saved_searches(entries: Any, config_file: Path | None, text: str, report: Re
 def _saved_search(entry: Any, where: str, config_file: Path | None, text: str, report: Report) -> SavedSearch:
     if not isinstance(entry, dict):
         raise ValueError(f"{shown(entry)} is not a mapping")
-    unknown_keys(entry, SAVED_SEARCH_KEYS, report, path=config_file, text=text, where=where)
+    unknown_keys(entry, SAVED_SEARCH_KEYS, report, Keys(config_file, text=text, where=where))
     name, words, topic, year, code = (entry.get(k) for k in ("name", "words", "topic", "year", "code"))
     if not isinstance(name, str) or not name.strip():
         raise ValueError("it has no name")

@@ -32,7 +32,7 @@ from sitegen.publish import incremental, staging
 from sitegen.publish.live import LiveSite
 from sitegen.publish.mkdocs_site import Project, load_project
 from sitegen.publish.shares import Split
-from sitegen.render.context import SiteContext, site_context
+from sitegen.render.context import Derived, SiteContext, site_context
 from sitegen.render.families import paper_pages
 from sitegen.render.site import RenderedSite, render
 from sitegen.search import saved
@@ -162,7 +162,7 @@ def _site_and_docs(annotated: tuple[Annotated, ...], listings: tuple[Listing, ..
     topics = topics_in_use(annotated, taxonomy)
     docs = documents(annotated, topics)
     found = saved.found(options.feeds, docs, topics) if options.feeds else {}
-    return site_context(annotated, listings, topics, options, duplicate_count, found), docs
+    return site_context(annotated, listings, Derived(topics, found), options, duplicate_count), docs
 
 
 def render_site(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,13 +84,28 @@ def line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def unknown_keys(data: Mapping[Any, Any], known: Mapping[str, str], report: Report, *, path: Path | str | None,
-                 text: str = "", line: int | None = None, where: str = "", hint: str = "",
-                 first_line: int = 1) -> None:
-    """Report each key of data that known does not declare: at its line in text (which starts at first_line),
-    else at line."""
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Where a mapping's keys were read, for the messages about them."""
+
+    path: Path | str | None
+    """The file."""
+    text: str = ""
+    """Its text (or the part of it the mapping comes from): an unknown key is reported at its own line."""
+    line: int | None = None
+    """The line reported when the key's own is not found."""
+    first_line: int = 1
+    """The file's line that text starts at."""
+    where: str = ""
+    """What a message starts with, e.g. "extra.sitegen: "."""
+    hint: str = ""
+    """What to do (default: the known keys)."""
+
+
+def unknown_keys(data: Mapping[Any, Any], known: Mapping[str, str], report: Report, keys: Keys) -> None:
+    """Report each key of data that known does not declare: at its line in keys.text, else at keys.line."""
     for key in sorted(set(data) - set(known), key=str):
-        found = line_of(text, str(key)[:1000]) if text else None
-        report.warn(ConfigError(f"{where}unknown key {shown(key)}", path=path,
-                                line=found + first_line - 1 if found else line,
-                                hint=hint or "known keys: " + ", ".join(known)))
+        found = line_of(keys.text, str(key)[:1000]) if keys.text else None
+        report.warn(ConfigError(f"{keys.where}unknown key {shown(key)}", path=keys.path,
+                                line=found + keys.first_line - 1 if found else keys.line,
+                                hint=keys.hint or "known keys: " + ", ".join(known)))

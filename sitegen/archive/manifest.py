@@ -16,7 +16,7 @@ from typing import Any
 from sitegen.archive.folder import Archive
 from sitegen.errors import ConfigError, Report, SitegenError, shown
 from sitegen.model import FIRST_YEAR, LAST_YEAR, PartialDate
-from sitegen.yamlfile import line_of, load_yaml, unknown_keys
+from sitegen.yamlfile import Keys, line_of, load_yaml, unknown_keys
 
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 MANIFEST_KEYS = {"listings": "per listing file name, what the archive states of it"}
@@ -30,7 +30,7 @@ def read_manifest(archive: Archive, report: Report) -> dict[str, PartialDate]:
     data = load_yaml(path, text) or {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping with a 'listings' key", path=path)
-    unknown_keys(data, MANIFEST_KEYS, report, path=path, text=text, hint="the manifest knows only 'listings'")
+    unknown_keys(data, MANIFEST_KEYS, report, Keys(path, text=text, hint="the manifest knows only 'listings'"))
     listings = data.get("listings") or {}
     if not isinstance(listings, dict):
         raise ConfigError("'listings' must map listing file names to {captured: YYYY-MM-DD}",
@@ -42,7 +42,7 @@ def read_manifest(archive: Archive, report: Report) -> dict[str, PartialDate]:
         if not isinstance(entry, dict):
             report.warn(ConfigError(f"{where}expected a mapping like {{captured: 2025-12-16}}", path=path, line=line))
             continue
-        unknown_keys(entry, LISTING_KEYS, report, path=path, line=line, where=where, hint="only 'captured' is known")
+        unknown_keys(entry, LISTING_KEYS, report, Keys(path, line=line, where=where, hint="only 'captured' is known"))
         day = _captured(entry.get("captured"), where, path, line, report)
         if day is not None:
             dates[str(name)] = day

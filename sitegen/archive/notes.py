@@ -25,7 +25,7 @@ from sitegen.errors import ConfigError, Report, SitegenError, shown
 from sitegen.model import RESERVED_TOPICS, Note, Tag
 from sitegen.text.note_markup import unclosed
 from sitegen.text.slugs import page_name
-from sitegen.yamlfile import line_of, load_yaml, unknown_keys
+from sitegen.yamlfile import Keys, line_of, load_yaml, unknown_keys
 
 FRONT_MATTER_KEYS = {
     "tags": "topics to add (created when new); -x removes an automatic one",
@@ -65,8 +65,8 @@ def read_note(path: Path, report: Report, raw: bytes | None = None) -> Note:
         raise ConfigError(f"cannot be read: {exc.strerror}", path=path) from None
     front, body = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
     data = _front_matter(path, front)
-    unknown_keys(data, FRONT_MATTER_KEYS, report, path=path, text=front or "", first_line=2,
-                 where="front matter: ", hint="a note knows " + ", ".join(FRONT_MATTER_KEYS))
+    unknown_keys(data, FRONT_MATTER_KEYS, report, Keys(path, text=front or "", first_line=2, where="front matter: ",
+                                                       hint="a note knows " + ", ".join(FRONT_MATTER_KEYS)))
     tags, removed = _tags(path, front, data.get("tags"), report)
     left_open = unclosed(body)
     if left_open:

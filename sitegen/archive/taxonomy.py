@@ -23,7 +23,7 @@ from sitegen.archive import Archive
 from sitegen.errors import ConfigError, Report, SitegenError, shown
 from sitegen.model import RESERVED_TOPICS, Tag, TagMatch, TagSource
 from sitegen.text.slugs import page_name
-from sitegen.yamlfile import line_of, load_yaml, unknown_keys
+from sitegen.yamlfile import Keys, line_of, load_yaml, unknown_keys
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -144,8 +144,8 @@ def parse_taxonomy(path: Path, text: str, report: Report) -> Taxonomy:
                                     "the topic is left out", path=path, line=line, hint="rename the topic"))
             continue
         fields = spec if isinstance(spec, dict) else {"match": spec}
-        unknown_keys(fields, TOPIC_KEYS, report, path=path, line=line, where=f"topic {shown(slug)}: ",
-                     hint="a topic has 'name' and 'match'")
+        unknown_keys(fields, TOPIC_KEYS, report, Keys(path, line=line, where=f"topic {shown(slug)}: ",
+                                                      hint="a topic has 'name' and 'match'"))
         phrases = fields.get("match") or []
         if isinstance(phrases, str):
             phrases = [phrases]

@@ -50,23 +50,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
 def run(args: argparse.Namespace) -> int:
     from sitegen.archive import Archive
     from sitegen.errors import Report
-    from sitegen.fetch.http import Service
+    from sitegen.fetch.http import Services
 
     report = Report()
     archive = Archive(args.archive)
-    hf, arxiv = Service.hugging_face(), Service.arxiv()
+    services = Services.from_environment()
     try:
         if args.date or args.since or not args.enrich:
-            _fetch_days(args, archive, hf, report)
+            _fetch_days(args, archive, services.hf, report)
         if args.enrich:
             from sitegen.fetch.days import now
             from sitegen.fetch.enrich import enrich
 
-            print(enrich(archive, hf, arxiv, report, now().date()).summary())
+            print(enrich(archive, services, report, now().date()).summary())
     finally:
         report.emit()
-        hf.close()
-        arxiv.close()
+        services.close()
     return 0
 
 

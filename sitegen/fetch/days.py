@@ -123,22 +123,21 @@ def fetch_days(archive: Archive, days: list[datetime.date], hf: Service, report:
                 raise FetchError(f"{day.isoformat()}: {exc.message}; nothing was written for this day"
                                  f"{_kept(done)}", hint=f"{exc.hint}: sitegen fetch --since {day.isoformat()}") \
                     from None
-            _take(archive, day, answer, held.get(day, []), done, report)
+            if answer is not None and answer.repeated:
+                report.warn(f"Hugging Face's API answered a later page of {day} with papers of earlier pages; the "
+                            f"{len(answer.rows)} different papers are kept", hint="it may ignore the page "
+                            "parameter p; the next run asks for the day again")
+            _take(archive, day, answer, held.get(day, []), done)
             progress.update()
     _warn_empty_weekdays(done.empty, report)
     return done
 
 
-def _take(archive: Archive, day: datetime.date, answer: Day | None, held: list[Capture], done: Fetched,
-          report: Report) -> None:
+def _take(archive: Archive, day: datetime.date, answer: Day | None, held: list[Capture], done: Fetched) -> None:
     """Write a new capture of day when the answer holds something the earlier captures do not."""
     if answer is None:
         done.empty.append(day)
         return
-    if answer.repeated:
-        report.warn(f"Hugging Face's API answered a later page of {day} with papers of earlier pages; the "
-                    f"{len(answer.rows)} different papers are kept", hint="it may ignore the page parameter p; the "
-                    "next run asks for the day again")
     moment = now()
     earlier = _counts(archive, held)
     new = [r for r in answer.rows if row_id(r) not in earlier]

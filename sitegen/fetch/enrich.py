@@ -26,7 +26,7 @@ from typing import Any
 from sitegen import fs
 from sitegen.archive import Archive
 from sitegen.errors import Report, SitegenError, shown
-from sitegen.fetch.http import FetchError, Service
+from sitegen.fetch.http import FetchError, Service, Services
 from sitegen.fetch.sources import ARXIV_BATCH, arxiv_by_ids, hub_repos, paper, search_arxiv, search_hf
 from sitegen.ingest.stage import ingest
 from sitegen.model import Entry, Paper, SourceKind
@@ -64,7 +64,7 @@ class Enriched:
                 f"{len(self.files)} files added")
 
 
-def enrich(archive: Archive, hf: Service, arxiv: Service, report: Report, today: datetime.date) -> Enriched:
+def enrich(archive: Archive, services: Services, report: Report, today: datetime.date) -> Enriched:
     """Look pasted titles up, then fetch arXiv metadata and citing repositories for papers that have none."""
     contents = ingest(archive, report)
     done = Enriched()
@@ -73,14 +73,15 @@ def enrich(archive: Archive, hf: Service, arxiv: Service, report: Report, today:
     found: set[str] = set()
     with bar(len(unnamed), "titles", "title") as progress:
         for p in unnamed:
-            identifier = _look_up(archive, p, hf, arxiv, done, today)
+            identifier = _look_up(archive, p, services, done, today)
             if identifier:
                 found.add(identifier)
             progress.update()
     ids = {p.facts.arxiv_id for p in contents.papers if p.facts.arxiv_id} | found
     have = {r.entry.facts.arxiv_id for r in contents.records if r.source is SourceKind.ARXIV} | done.arxiv_ids
-    _arxiv_metadata(archive, arxiv, sorted(i for i in ids - have - _missing_lately(archive, today) if i), done, today)
-    _citing_repos(archive, hf, sorted(i for i in ids if i), done)
+    wanted = sorted(i for i in ids - have - _missing_lately(archive, today) if i)
+    _arxiv_metadata(archive, services.arxiv, wanted, done, today)
+    _citing_repos(archive, services.hf, sorted(i for i in ids if i), done)
     return done
 
 
@@ -165,9 +166,9 @@ def _json(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
-def _look_up(archive: Archive, p: Paper, hf: Service, arxiv: Service, done: Enriched,
-             today: datetime.date) -> str | None:
+def _look_up(archive: Archive, p: Paper, services: Services, done: Enriched, today: datetime.date) -> str | None:
     """Find a pasted paper's arXiv id by its exact title; keep the answer only when one result matches."""
+    hf, arxiv = services.hf, services.arxiv
     done.looked_up += 1
     key = _key(p)
     try:

@@ -197,6 +197,22 @@ class Service:
         time.sleep(wait)
 
 
+@dataclass(frozen=True)
+class Services:
+    """The services the fetch commands ask: Hugging Face's API and arXiv's."""
+
+    hf: Service
+    arxiv: Service
+
+    @classmethod
+    def from_environment(cls) -> Services:
+        return cls(Service.hugging_face(), Service.arxiv())
+
+    def close(self) -> None:
+        self.hf.close()
+        self.arxiv.close()
+
+
 def _transport(exc: httpx.TransportError) -> str:
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}"[:200]

@@ -30,7 +30,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from sitegen.errors import ListingError, Report, shown
-from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
+from sitegen.ingest.limits import bounded
 from sitegen.model import Entry, Facts, PartialDate, SourceKind, Withdrawal
 from sitegen.text.arxiv_ids import parse_arxiv_id
 
@@ -95,8 +95,8 @@ def _entry(element: ET.Element, position: int, path: Path, report: Report) -> En
     abstract = _text(element.find(f"{ATOM}summary"))
     comment = _field(element, "comment")
     return Entry(
-        title=bounded(title, MAX_TITLE, "title", path, None, report),
-        abstract=bounded(abstract, MAX_ABSTRACT, "abstract", path, None, report),
+        title=bounded(title, "title", path, None, report),
+        abstract=bounded(abstract, "abstract", path, None, report),
         author_count=len(names) or None, published=_day(_text(element.find(f"{ATOM}published"))),
         upvote_count=None, line=position,
         facts=Facts(arxiv_id=identifier, version=version, authors=names,

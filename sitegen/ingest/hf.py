@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from sitegen.errors import ListingError, Report, shown
 from sitegen.ingest.hub_repos import hub_repos
-from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
+from sitegen.ingest.limits import bounded
 from sitegen.model import Entry, Facts, Listing, PartialDate, SourceKind, Withdrawal
 from sitegen.text.arxiv_ids import arxiv_id
 from sitegen.text.links import api_url
@@ -165,23 +165,23 @@ def entry_from_row(row: Any, position: int, path: Path, report: Report) -> Entry
         return None
     authors = _either(paper, row, "authors", _authors)
     return Entry(
-        title=bounded(title, MAX_TITLE, "title", path, None, report),
-        abstract=bounded(_either(paper, row, "summary", _text), MAX_ABSTRACT, "abstract", path, None, report),
+        title=bounded(title, "title", path, None, report),
+        abstract=bounded(_either(paper, row, "summary", _text), "abstract", path, None, report),
         # Only the paper's own publishedAt: a daily row's is the day it was listed (listed_day reads that).
         author_count=len(authors) or None, published=_day(paper.get("publishedAt")),
         upvote_count=_either(paper, row, "upvotes", _count), line=position,
-        facts=_facts(paper, row, identifier, authors, path, report))
+        facts=_facts(paper, row, identifier, path, report))
 
 
-def _facts(paper: dict[str, Any], row: dict[str, Any], identifier: str, authors: tuple[str, ...], path: Path,
-           report: Report) -> Facts:
+def _facts(paper: dict[str, Any], row: dict[str, Any], identifier: str, path: Path, report: Report) -> Facts:
     """Return what a row states beyond its title and abstract, each field the paper's, else the row's."""
     withdrawn = _either(paper, row, "withdrawnAt", _day)
+    authors = _either(paper, row, "authors", _authors)
     return Facts(
         arxiv_id=identifier, authors=authors, repository=_either(paper, row, "githubRepo", _text) or None,
         repository_stars=_either(paper, row, "githubStars", _count),
         project_page=_either(paper, row, "projectPage", _text) or None,
-        ai_summary=bounded(_either(paper, row, "ai_summary", _text), MAX_ABSTRACT, "AI summary", path, None, report),
+        ai_summary=bounded(_either(paper, row, "ai_summary", _text), "AI summary", path, None, report),
         ai_keywords=_either(paper, row, "ai_keywords", lambda v: _names(v, MAX_KEYWORDS)),
         organization=_either(paper, row, "organization", _organization),
         comments=_either(paper, row, "numComments", _count),

@@ -16,8 +16,13 @@ MAX_ABSTRACT = 20_000
 """Characters of an abstract kept."""
 
 
-def bounded(text: str, limit: int, what: str, path: Path | str, line: int | None, report: Report) -> str:
-    """Return text cut to at most limit characters (at a space where one is near), reporting a cut."""
+LIMITS = {"title": MAX_TITLE, "abstract": MAX_ABSTRACT, "AI summary": MAX_ABSTRACT}
+"""Characters kept of each kind of text."""
+
+
+def bounded(text: str, what: str, path: Path | str, line: int | None, report: Report) -> str:
+    """Return text cut to at most its kind's limit of characters (at a space where one is near), reporting a cut."""
+    limit = LIMITS[what]
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]

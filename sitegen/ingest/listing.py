@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitegen.errors import ListingError, Report, shown
 from sitegen.ingest.decode import decode
-from sitegen.ingest.limits import MAX_ABSTRACT, MAX_TITLE, bounded
+from sitegen.ingest.limits import bounded
 from sitegen.model import FIRST_YEAR, LAST_YEAR, MONTHS, Entry, Listing, PartialDate
 
 _MONTH = "|".join(MONTHS)
@@ -169,8 +169,8 @@ def _entry(block: _Block, captured: PartialDate | None, path: Path | str, report
             report.warn(f"date {shown(block.date[0])} {_invalid(year)}; ignored", path=path, line=block.title.number)
         upvotes = int(block.date[4].replace(",", "")) if block.date[4] else None
     line = block.title.number
-    return Entry(title=bounded(block.title.text, MAX_TITLE, "title", path, line, report),
-                 abstract=bounded(block.abstract, MAX_ABSTRACT, "abstract", path, line, report),
+    return Entry(title=bounded(block.title.text, "title", path, line, report),
+                 abstract=bounded(block.abstract, "abstract", path, line, report),
                  author_count=block.author_count, published=published, upvote_count=upvotes, line=line)
 
 

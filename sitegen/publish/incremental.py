@@ -27,7 +27,7 @@ import yaml
 
 from sitegen import __version__, fs
 from sitegen.errors import Report
-from sitegen.layout import SITE_MARKER
+from sitegen.layout import SITE_MARKER, Layout
 from sitegen.publish import mkdocs_hooks
 from sitegen.text import escape
 
@@ -68,11 +68,12 @@ def page_digests(pages: Mapping[str, str]) -> dict[str, str]:
     return {rel: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for rel, text in pages.items()}
 
 
-def start(site_dir: Path, staging: Path, work: Path, stamp: str, clean: bool, report: Report) -> dict[str, str] | None:
+def start(layout: Layout, stamp: str, clean: bool, report: Report) -> dict[str, str] | None:
     """Copy into staging what the previous site holds as the previous build left it, when it was built with the
     same fingerprint; return the digests of the generated pages whose HTML was copied (None: build clean).
     Report what the site holds that no build made: it is left out either way."""
-    record = _read_record(_record(work, site_dir))
+    site_dir, staging = layout.site, layout.staging
+    record = _read_record(_record(layout.work, site_dir))
     found = fs.plain_tree(site_dir)
     made = _made(record)
     _report_foreign(site_dir, found, made, report)

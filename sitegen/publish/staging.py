@@ -89,7 +89,7 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
         config = mkdocs_site.derived_config(project, docs.folder, layout.site, nav)
         config_path = mkdocs_site.write_config(config, layout.work / "mkdocs.yml")
         stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
-        previous = incremental.start(layout.site, layout.staging, layout.work, stamp, strict, report)
+        previous = incremental.start(layout, stamp, strict, report)
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.model import Annotated, Listing, Tag
@@ -69,9 +69,18 @@ class SiteContext:
         return sorted(((tag, len(self.by_topic[tag])) for tag in self.topics), key=lambda tc: (-tc[1], tc[0].slug))
 
 
-def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], topics: tuple[Tag, ...],
-                 options: SiteOptions, duplicate_count: int,
-                 saved: Mapping[str, Sequence[str]] | None = None) -> SiteContext:
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """What the stages before render worked out beside the papers themselves."""
+
+    topics: tuple[Tag, ...]
+    """The topics that have papers, in the site's order (annotate/)."""
+    saved: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """What each saved search finds, by its slug (search/)."""
+
+
+def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], derived: Derived,
+                 options: SiteOptions, duplicate_count: int) -> SiteContext:
     """Group and order the papers once for every page family."""
     newest = tuple(sorted(annotated, key=Annotated.newest_first_key))
     by_topic: dict[Tag, list[Annotated]] = defaultdict(list)
@@ -83,14 +92,14 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         if published and published.year:
             by_month[(published.year, published.month)].append(a)
     counts = SiteCounts(paper_count=len(annotated), listing_count=len(listings), duplicate_count=duplicate_count,
-                        topic_count=len(topics), with_code_count=sum(1 for a in annotated if a.has_code))
+                        topic_count=len(derived.topics), with_code_count=sum(1 for a in annotated if a.has_code))
     return SiteContext(
         annotated=annotated, newest=newest, by_slug={a.slug: a for a in annotated},
         listings=tuple(sorted(listings, key=_by_capture, reverse=True)),
-        listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=topics,
+        listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=derived.topics,
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
         citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts,
-        latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=saved or {})
+        latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved)
 
 
 def _by_capture(listing: Listing) -> tuple[tuple[int, int, int], str]:

@@ -81,7 +81,7 @@ def per_month_published(annotated: Sequence[Annotated]) -> Chart:
     missing = len(annotated) - len(dates)
     return _monthly_chart("chart-published", "Papers per month, by publication date", dates, BAR,
                           f"{len(dates)} papers by the month they were published; {missing} state no date "
-                          "or no year and are not shown.",
+                          "or no year and are not shown." if dates else
                           "No paper states a publication date with its year.")
 
 
@@ -91,15 +91,14 @@ def per_month_captured(annotated: Sequence[Annotated]) -> Chart:
     missing = len(annotated) - len(dates)
     return _monthly_chart("chart-captured", "Papers per month, by capture date", dates, BAR_2,
                           f"{len(dates)} papers by the month a listing first showed them; {missing} were seen "
-                          "only in listings whose capture year is unknown and are not shown.",
+                          "only in listings whose capture year is unknown and are not shown." if dates else
                           "No listing states its capture year.")
 
 
-def _monthly_chart(key: str, title: str, dates: Sequence[PartialDate], colour: str, caption: str,
-                   empty: str) -> Chart:
-    """Return a per-month bar chart of dates (all with a year), or the empty-chart text."""
+def _monthly_chart(key: str, title: str, dates: Sequence[PartialDate], colour: str, caption: str) -> Chart:
+    """Return a per-month bar chart of dates (all with a year); with no dates, the caption alone."""
     if not dates:
-        return Chart(key, title, empty, "")
+        return Chart(key, title, caption, "")
     return Chart(key, title, caption, _monthly(key, title, Counter((d.year or 0, d.month) for d in dates), colour))
 
 

@@ -84,9 +84,13 @@ class ServeProcess:
             raise
 
 
-def note_edit_seconds(archive: Path, config: Path, cwd: Path, slug: str, edits: int = 3,
+EDITS = 3
+"""Notes a measure writes, one after the other."""
+
+
+def note_edit_seconds(archive: Path, config: Path, cwd: Path, slug: str,
                       env: dict[str, str] | None = None) -> list[float]:
-    """Serve the archive; write a note on the paper slug `edits` times; return, for each, the seconds from the
+    """Serve the archive; write a note on the paper slug EDITS times; return, for each, the seconds from the
     note file's writing to the served page showing it. The note is removed afterwards."""
     note = archive / "notes" / f"{slug}.md"
     if note.exists():
@@ -95,7 +99,7 @@ def note_edit_seconds(archive: Path, config: Path, cwd: Path, slug: str, edits: 
     seconds = []
     try:
         note.parent.mkdir(parents=True, exist_ok=True)
-        for n in range(edits):
+        for n in range(EDITS):
             marker = f"benchmark-note-{n}-{time.time_ns()}"
             start = time.perf_counter()
             note.write_text(f"---\nrating: {1 + n % 5}\n---\nA note to time: {marker}.\n", encoding="utf-8")
