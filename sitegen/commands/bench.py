@@ -33,7 +33,12 @@ def run(args: argparse.Namespace) -> int:
     from sitegen import fs
     from sitegen.bench import run as bench
     from sitegen.bench import table
+    from sitegen.errors import Report
+    from sitegen.publish.mkdocs_compat import check_versions
 
+    versions = Report()
+    check_versions(versions)  # the builds run as child processes whose output is not shown
+    versions.emit()
     if not args.no_browser:
         _require_browser()
 

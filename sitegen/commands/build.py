@@ -44,8 +44,10 @@ def build_and_report(args: argparse.Namespace) -> BuildResult:
     """Build with the archive options; print the warnings (even when the build fails) and the summary."""
     from sitegen.errors import Report
     from sitegen.pipeline import BuildOptions, build
+    from sitegen.publish.mkdocs_compat import check_versions
 
     report = Report()
+    check_versions(report)  # reported with the build's warnings, even when the build fails
     try:
         result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
                                     strict=args.strict, force=args.force, jobs=args.jobs,

@@ -53,10 +53,15 @@ def _interrupted_by_term() -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sitegen.errors import Report
     from sitegen.pipeline import BuildOptions
+    from sitegen.publish.mkdocs_compat import check_versions
     from sitegen.serve.server import Server, quiet_mkdocs
     from sitegen.serve.session import Session
 
+    versions = Report()
+    check_versions(versions)
+    versions.emit()
     quiet_mkdocs()
     host, port = args.dev_addr
     folder = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))

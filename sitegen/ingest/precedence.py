@@ -3,7 +3,7 @@
 A field is taken from the first source kind in its row that states it; within one kind, the newest capture
 first (metadata files, which have no capture date, after every listing). A paste's abstract is the longest of
 the newest pastes, since a paste can cut an abstract short. Upvotes are not in the table: they are the newest
-capture's, whatever the source. The page name never comes from here: it is the first sighting's (merge.py).
+capture's, whatever the source. The page name never comes from here: it is the first sighting's (grouping.py).
 
 | field                      | taken from                |
 |----------------------------|---------------------------|

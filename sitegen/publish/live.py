@@ -3,8 +3,8 @@
 A full MkDocs run spends most of its fixed time loading the config, listing every file and building the
 navigation. LiveSite does that once, for a site that was just built, by running MkDocs' own build with a share
 that renders nothing (publish/shares.py) and keeping the config, files, navigation and template environment it
-made. A changed page is then rendered by the same two functions the build calls for each page, with the same
-plugins and hooks, so it comes out as a full build would write it.
+made. A changed page is then rendered as the build renders each page (publish/mkdocs_compat.render_page()),
+with the same plugins and hooks, so it comes out as a full build would write it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import BuildError
+from sitegen.publish import mkdocs_compat as compat
 from sitegen.publish.mkdocs_site import Docs, capture_warnings, source_date_epoch
 from sitegen.publish.shares import Share, rendering
 
@@ -25,6 +26,7 @@ class LiveSite:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
         from mkdocs.plugins import BasePlugin
+        from mkdocs.structure.files import InclusionLevel
 
         from sitegen.publish.memory import NAME, GeneratedPages
 
@@ -44,9 +46,12 @@ class LiveSite:
             config = load_config(config_file=str(config_path), site_dir=str(site_dir.resolve()))
             config.plugins[NAME] = GeneratedPages(docs.pages)
             config.plugins["sitegen-live"] = Keep()
-            with source_date_epoch(epoch), rendering(Share(frozenset(), first=False, dealt=frozenset(docs.pages))):
+            with source_date_epoch(epoch), rendering(config, Share(frozenset(), first=False,
+                                                                   dealt=frozenset(docs.pages))):
                 build(config, dirty=True)
-        self.config, self.nav, self.env, self.files = config, kept["nav"], kept["env"], kept["files"]
+        self.files = kept["files"]
+        self.site = compat.Loaded(config, self.files, kept["nav"], kept["env"],
+                                  self.files.documentation_pages(inclusion=InclusionLevel.is_included))
         self.warnings = warnings
         # Render one page again as it is (the same bytes): the theme's templates are compiled on first use,
         # which would otherwise slow the first page a curator changes.
@@ -62,20 +67,13 @@ class LiveSite:
     def render(self, pages: Mapping[str, str]) -> list[str]:
         """Render these generated pages (path inside the docs -> new Markdown) into the site; return MkDocs'
         warnings. Raise BuildError when MkDocs fails on one."""
-        import mkdocs.commands.build as steps
-        from mkdocs.structure.files import InclusionLevel
-
-        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        anchors = self.config.validation.links.anchors
         with capture_warnings() as warnings, source_date_epoch(self.epoch):
             for src_uri, text in sorted(pages.items()):
                 file = self.files.get_file_from_path(src_uri)
                 file.content_string = text
                 try:
-                    steps._populate_page(file.page, self.config, self.files)
-                    steps._build_page(file.page, self.config, doc_files, self.nav, self.env)
+                    compat.render_page(file.page, self.site)
                 except Exception as exc:
                     raise BuildError(f"MkDocs failed on {src_uri}: {exc}",
                                      hint="fix the file named above; the last good page stays") from None
-                file.page.validate_anchor_links(files=self.files, log_level=anchors)
         return list(warnings)

@@ -25,6 +25,7 @@ import yaml
 from sitegen import fs
 from sitegen.errors import BuildError, ConfigError, Report
 from sitegen.options import DEFAULT_SITE_NAME
+from sitegen.publish import mkdocs_compat as compat
 from sitegen.publish.shares import Share, rendering
 from sitegen.yamlfile import load_yaml
 
@@ -219,10 +220,6 @@ class _Collect(logging.Handler):
             self.messages.append(record.getMessage())
 
 
-# MkDocs' notice that it runs in dirty mode: sitegen chooses that mode itself, knowing when it is sound.
-_DIRTY_NOTICE = "A 'dirty' build is being performed"
-
-
 @contextlib.contextmanager
 def capture_warnings() -> Iterator[list[str]]:
     """Collect MkDocs' warnings while the block runs, instead of printing them; yield the list they go to."""
@@ -239,19 +236,36 @@ def capture_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collect)
         logger.setLevel(previous)
         logger.propagate = propagate
-        messages.extend(m for m in collect.messages if not m.startswith(_DIRTY_NOTICE))
+        # MkDocs' notice that it runs in dirty mode: sitegen chooses that mode itself, knowing when it is sound.
+        messages.extend(m for m in collect.messages if not m.startswith(compat.DIRTY_NOTICE))
 
 
-def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None, epoch: int | None = None,
-               dirty: bool = False, share: Share | None = None, docs: Docs | None = None,
-               unchanged: frozenset[str] = frozenset()) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class MkDocsRun:
+    """What every MkDocs run of one build is given; calling it with a share runs MkDocs on that share."""
+
+    config_path: Path
+    """The derived config."""
+    strict: bool = False
+    """Warnings fail the build."""
+    site_dir: Path | None = None
+    """Where the run writes (the config's site_dir when None)."""
+    epoch: int | None = None
+    """The build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place of today's."""
+    dirty: bool = False
+    """Render only what changed into a copy of the previous site (publish/incremental.py)."""
+    docs: Docs | None = None
+    """The generated pages to add from memory."""
+    unchanged: frozenset[str] = frozenset()
+    """The generated pages whose HTML a dirty build keeps."""
+
+    def __call__(self, share: Share | None = None) -> list[str]:
+        return run_mkdocs(self, share)
+
+
+def run_mkdocs(run: MkDocsRun, share: Share | None = None) -> list[str]:
     """Build the site (or a share of it) with MkDocs in this process; return its warnings. Strict: warnings
-    fail the build.
-
-    epoch, when given, is the build date MkDocs writes (sitemap dates, the sitemap.xml.gz header) in place
-    of today's. docs: the generated pages to add from memory; unchanged: those of them whose HTML a dirty
-    build keeps.
-    """
+    fail the build."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -261,16 +275,16 @@ def run_mkdocs(config_path: Path, strict: bool, site_dir: Path | None = None, ep
     failed: BaseException | None = None
     with capture_warnings() as warnings:
         try:
-            overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
-            config = load_config(config_file=str(config_path), strict=strict, **overrides)
-            if docs is not None and docs.pages:
-                config.plugins[NAME] = GeneratedPages(docs.pages)
-            with source_date_epoch(epoch), rendering(share, unchanged):
-                build(config, dirty=dirty)
+            overrides = {"site_dir": str(run.site_dir.resolve())} if run.site_dir else {}
+            config = load_config(config_file=str(run.config_path), strict=run.strict, **overrides)
+            if run.docs is not None and run.docs.pages:
+                config.plugins[NAME] = GeneratedPages(run.docs.pages)
+            with source_date_epoch(run.epoch), rendering(config, share, run.unchanged):
+                build(config, dirty=run.dirty)
         except (Abort, ConfigurationError) as exc:
             failed = exc
     if failed is not None:
         details = "; ".join(warnings[:5])
-        raise BuildError(f"MkDocs failed: {failed} {details}".strip(), path=config_path,
+        raise BuildError(f"MkDocs failed: {failed} {details}".strip(), path=run.config_path,
                          hint="fix the pages or settings named above")
     return warnings

@@ -7,16 +7,25 @@ alone, so shards built on different machines (`--shard K/N`) split them the same
 renders the hand-written pages, copies the static files (the theme's, the feeds and .bib files) and writes the
 theme's own templates (sitemap, 404 page); the others write only their pages, into the same folder.
 
-MkDocs 1.x has no hook to skip a page, so a share wraps the functions mkdocs.commands.build calls for each
-page while its run lasts (MkDocs is pinned below 2).
+No MkDocs event skips a page, so a run skips the others' pages through publish/mkdocs_compat.py; a run other
+than the first leaves the site-wide files to the first one through public events (PagesOnly).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from sitegen.publish import mkdocs_compat as compat
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,43 +94,57 @@ def _deal(costs: Mapping[str, int], hands: int) -> list[list[str]]:
 
 
 @contextlib.contextmanager
-def rendering(share: Share | None, unchanged: frozenset[str] = frozenset()) -> Iterator[None]:
-    """Make MkDocs' build render only share's pages while the block runs (everything when share is None),
-    and none of the unchanged ones (generated pages whose HTML a dirty build keeps)."""
+def rendering(config: Any, share: Share | None, unchanged: frozenset[str] = frozenset()) -> Iterator[None]:
+    """Make MkDocs' build of config render only share's pages while the block runs (everything when share is
+    None), and none of the unchanged ones (generated pages whose HTML a dirty build keeps)."""
     share = share or Share()
     if share.whole and not unchanged:
         yield
         return
-    import mkdocs.commands.build as steps
-    import mkdocs.utils
-    from mkdocs.structure.files import Files
+    if not share.first:
+        config.plugins[PAGES_ONLY] = PagesOnly()
 
-    saved: dict[tuple[Any, str], Any] = {}
+    def renders(src_uri: str) -> bool:
+        return share.takes(src_uri) and src_uri not in unchanged
 
-    def wrap(owner: Any, name: str, make: Callable[[Any], Any]) -> None:
-        saved[(owner, name)] = getattr(owner, name)
-        setattr(owner, name, make(saved[(owner, name)]))
-
-    def per_page(original: Any) -> Any:
-        def call(page: Any, *args: Any, **kwargs: Any) -> Any:
-            src_uri = page.file.src_uri
-            return original(page, *args, **kwargs) if share.takes(src_uri) and src_uri not in unchanged else None
-        return call
-
-    def first_only(original: Any) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            return original(*args, **kwargs) if share.first else None
-        return call
-
-    wrap(steps, "_populate_page", per_page)
-    wrap(steps, "_build_page", per_page)
-    wrap(steps, "_build_theme_template", first_only)
-    wrap(steps, "_build_extra_template", first_only)
-    wrap(Files, "copy_static_files", first_only)
     # The build prepares the (new, or copied for a rebuild) folder itself; no run may empty it under another.
-    wrap(mkdocs.utils, "clean_directory", lambda original: lambda directory: None)
-    try:
+    with compat.skipping_pages(renders), compat.not_cleaning():
         yield
-    finally:
-        for (owner, name), original in saved.items():
-            setattr(owner, name, original)
+
+
+PAGES_ONLY = "sitegen-pages-only"
+
+
+class PagesOnly(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """A run's plugin when it is not the first share: MkDocs writes its pages and none of the site-wide files
+    (the theme's templates, the extra templates, the static files), which the first share writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: list[tuple[File, InclusionLevel]] = []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config.extra_templates = []
+        return config
+
+    def on_pre_template(self, template: jinja2.Template, template_name: str, config: MkDocsConfig) -> jinja2.Template:
+        return template.environment.from_string("")  # MkDocs writes no file for an empty output
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # After the pages were read and their links checked, before the static files are copied.
+        self.hidden = [(file, file.inclusion) for file in files if not file.is_documentation_page()]
+        for file, _ in self.hidden:
+            file.inclusion = InclusionLevel.EXCLUDED
+        return env
+
+    @event_priority(100)  # first: the other plugins find the files as they were
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self._restore()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._restore()
+
+    def _restore(self) -> None:
+        for file, inclusion in self.hidden:
+            file.inclusion = inclusion
+        self.hidden = []

@@ -93,8 +93,9 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)
-        each = _Each(config_path, strict, layout.staging, epoch, previous is not None, docs,
-                     incremental.unchanged(digests, previous))
+        each = mkdocs_site.MkDocsRun(config_path, strict, site_dir=layout.staging, epoch=epoch,
+                                     dirty=previous is not None, docs=docs,
+                                     unchanged=incremental.unchanged(digests, previous))
         warnings = _render(each, plan(pages, split))
         if previous is not None:
             incremental.remove_stale(layout.staging, set(docs.sources()))
@@ -105,24 +106,7 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
     return Staged(layout, stamp, markdown, digests, docs, config_path, epoch, part, digest)
 
 
-@dataclass(frozen=True, slots=True)
-class _Each:
-    """What every MkDocs run of one build is given."""
-
-    config_path: Path
-    strict: bool
-    site_dir: Path
-    epoch: int
-    dirty: bool
-    docs: mkdocs_site.Docs
-    unchanged: frozenset[str]
-
-    def __call__(self, share: Share) -> list[str]:
-        return mkdocs_site.run_mkdocs(self.config_path, self.strict, self.site_dir, self.epoch, self.dirty, share,
-                                      self.docs, self.unchanged)
-
-
-def _render(run: _Each, renders: list[Share]) -> list[str]:
+def _render(run: mkdocs_site.MkDocsRun, renders: list[Share]) -> list[str]:
     """Run MkDocs once per share, all at once (forked), into the staging folder; return every run's warnings."""
     with contextlib.ExitStack() as others:
         running = [others.enter_context(beside(run, share)) for share in renders[1:]]

@@ -1,5 +1,6 @@
 """MkDocs' live-reload server, with two additions: the current problems shown on every served page, and a way
-to reload open pages in the middle of a rebuild (when the changed paper's page is ready, before the rest)."""
+to reload open pages in the middle of a rebuild (when the changed paper's page is ready, before the rest).
+What it needs from the server's insides comes from publish/mkdocs_compat.py."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ import html
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
 from watchdog.observers import Observer
+
+from sitegen.publish.mkdocs_compat import ReloadServer, announce_build, request_rebuild, use_observer
 
 POLL_SECONDS = 0.25
 """How often the watcher looks for changes where the system cannot tell (MkDocs' default is 0.5 s)."""
 
 
-class Server(LiveReloadServer):
+class Server(ReloadServer):
     """Serve root, rebuild with builder when a watched file changes, and show notice() on every page."""
 
     def __init__(self, builder: Callable[[], None], host: str, port: int, root: Path,
@@ -27,7 +28,7 @@ class Server(LiveReloadServer):
         self.notice = notice
         # MkDocs polls; the system's own notifications (inotify, FSEvents, ...) tell at once and cost nothing
         # between changes. watchdog picks them where the system has them, and polls elsewhere.
-        self.observer = Observer(timeout=POLL_SECONDS)  # type: ignore[assignment]
+        use_observer(self, Observer(timeout=POLL_SECONDS))
 
     def server_activate(self) -> None:
         super().server_activate()
@@ -38,22 +39,16 @@ class Server(LiveReloadServer):
         where = f"[{host}]" if ":" in host else host
         print(f"Serving on http://{where}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
 
-    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        page: bytes = super()._inject_js_into_html(content, epoch)  # type: ignore[no-untyped-call]
+    def page_served(self, page: bytes) -> bytes:
         return with_notice(page, self.notice())
 
     def rebuild_soon(self) -> None:
         """Ask for a rebuild, as a change of a watched file does."""
-        with self._rebuild_cond:
-            self._want_rebuild = True
-            self._rebuild_cond.notify_all()
+        request_rebuild(self)
 
     def show(self) -> None:
         """Serve what the site folder holds now and reload the open pages, even while a rebuild goes on."""
-        with self._epoch_cond:
-            now = max(round(time.monotonic() * 1000), self._visible_epoch + 1)
-            self._visible_epoch = self._wanted_epoch = now
-            self._epoch_cond.notify_all()
+        announce_build(self)
 
 
 NOTICE_STYLE = ("position:sticky;top:0;z-index:1000;margin:0;padding:.6em 1em;background:#b71c1c;color:#fff;"

@@ -7,7 +7,7 @@ set aside: merge_key(). Nothing else is set aside: `Model α` and `Model a`, or 
 A paper's page name depends on its title alone, so adding papers never changes another paper's URL. Long
 slugs are cut at a word boundary and get a hash, so two long titles with a common start stay apart; so do
 titles with no slug-able character (`paper-<hash>`). When two different papers' titles still give one page
-name, merge.py gives every one but the first its name with a hash of its own key (disambiguated()).
+name, ingest/grouping.py gives every one but the first its name with a hash of its own key (disambiguated()).
 
 Every hashed slug ends in `-` and eight hex digits, and no other slug does: a title that would slug to that
 shape by itself ("Paper f6ec37bb", "Model 20240101") is hashed too, so no pasted title can take another
