@@ -28,7 +28,7 @@ from sitegen.archive.taxonomy import Taxonomy
 from sitegen.errors import ListingError, Report, SitegenError
 from sitegen.ingest.grouping import group_papers
 from sitegen.ingest.listing import parse_listing, read_listing
-from sitegen.ingest.stage import ingest
+from sitegen.ingest.stage import read_listings
 from sitegen.model import Entry, Listing, Paper, PartialDate, Sighting, Tag
 from sitegen.options import SiteOptions
 from sitegen.pipeline import render_site
@@ -217,7 +217,7 @@ def test_ingest_only_ever_raises_a_reported_error(files, manifest):
             (root / "archive.yml").write_bytes(manifest)
         report = Report()
         try:
-            listings = ingest(Archive(root), report)
+            listings = read_listings(Archive(root), report)
         except SitegenError as exc:
             assert str(root / "listings") in str(exc) and exc.hint
             event("nothing usable")

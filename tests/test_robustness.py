@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, LISTINGS, ROOT, make_archive, read_fixture
 
-import sitegen.archive
+import sitegen.archive.folder
 from sitegen.archive import Archive
 from sitegen.archive.taxonomy import load_taxonomy
 from sitegen.cli import main
@@ -250,7 +250,7 @@ def test_an_unreadable_listing_is_skipped_by_name(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, flags, *args)
 
-    monkeypatch.setattr(sitegen.archive.os, "open", open_file)
+    monkeypatch.setattr(sitegen.archive.folder.os, "open", open_file)
     report = Report()
     assert [l.name for l in read_listings(Archive(archive), report)] == ["block_without_metadata.txt"]
     assert report.warnings == [f"{locked}: cannot be read: Permission denied -- skipped"]
