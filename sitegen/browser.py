@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # Playwright comes with the test extra
 CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+POLL = 0.02
+"""Seconds a served folder's thread waits between looks at whether it should stop."""
 
 
 @contextlib.contextmanager
@@ -55,8 +57,9 @@ def serve(directory: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def serving(server: http.server.HTTPServer) -> Iterator[int]:
-    """Run server on a thread of its own until the block ends; yield its port."""
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    """Run server on a thread of its own until the block ends; yield its port. The server stops within
+    POLL seconds of the block's end (the standard library's default, half a second, kept each block waiting)."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL}, daemon=True)
     thread.start()
     try:
         yield server.server_address[1]

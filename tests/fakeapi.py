@@ -70,7 +70,7 @@ def silent() -> Iterator[str]:
     stop = threading.Event()
 
     def accept() -> None:
-        listener.settimeout(0.2)
+        listener.settimeout(0.02)
         while not stop.is_set():
             try:
                 held.append(listener.accept()[0])
@@ -95,6 +95,7 @@ def serve(api: FakeApi) -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # the body goes out at once, not held back until the headers are acknowledged
 
         def do_GET(self) -> None:
             self._answer({})

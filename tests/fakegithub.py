@@ -76,6 +76,7 @@ def served(service: Service) -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # the body goes out at once, not held back until the headers are acknowledged
 
         def do_GET(self) -> None:
             self._answer()

@@ -218,6 +218,7 @@ def test_the_token_goes_to_githubs_api(web, tmp_path, monkeypatch):
     assert not [r for r in pages.requests if "Authorization" in r.headers]
 
 
+@pytest.mark.browser
 def test_working_code_is_a_search_filter(web, tmp_path):
     from sitegen.browser import chromium
     from sitegen.browser import serve as serve_site

@@ -3,7 +3,9 @@ byte; a failed or foreign part fails the merge and leaves the previous site."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import shutil
 import subprocess
 import sys
@@ -78,26 +80,37 @@ def test_pages_from_memory_and_from_disk_give_the_same_site(bundled_site, tmp_pa
     assert pages and {name: tree(tmp_path / "bare")[name] for name in pages} == pages
 
 
-def test_a_sharded_build_merges_into_the_one_machine_site(bundled_site, tmp_path, capsys):
+@pytest.fixture(scope="module")
+def built_three_parts(tmp_path_factory):
+    """A copy of the bundled archive and its three shards' parts (strict, with one or two jobs each), built once
+    for this module's tests; and what the builds printed."""
+    root = tmp_path_factory.mktemp("three-parts")
+    shutil.copytree(BUNDLED, root / "archive")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for k, jobs in ((1, "2"), (2, "1"), (3, "2")):
+            assert build_cli(root / "archive", root / f"part{k}", "--shard", f"{k}/3", "--jobs", jobs, "--strict") == 0
+    return root, printed.getvalue()
+
+
+def test_a_sharded_build_merges_into_the_one_machine_site(bundled_site, built_three_parts, tmp_path):
     site, _, _ = bundled_site
-    for k, jobs in ((1, "2"), (2, "1"), (3, "2")):
-        assert build_cli(BUNDLED, tmp_path / f"part{k}", "--shard", f"{k}/3", "--jobs", jobs, "--strict") == 0
-    assert "(part 3 of 3)" in capsys.readouterr().out
-    paper_counts = [len(list((tmp_path / f"part{k}" / "papers").glob("*.html"))) for k in (1, 2, 3)]
+    built, printed = built_three_parts
+    assert "(part 3 of 3)" in printed
+    paper_counts = [len(list((built / f"part{k}" / "papers").glob("*.html"))) for k in (1, 2, 3)]
     assert sum(paper_counts) == 207 and min(paper_counts) > 10
     for name in ("sitemap.xml", "about.html", "feed.xml"):  # site-wide and hand-written: shard 1's
-        assert [(tmp_path / f"part{k}" / name).exists() for k in (1, 2, 3)] == [True, False, False], name
-    parts = [str(tmp_path / f"part{k}") for k in (3, 1, 2)]  # in any order
+        assert [(built / f"part{k}" / name).exists() for k in (1, 2, 3)] == [True, False, False], name
+    parts = [str(built / f"part{k}") for k in (3, 1, 2)]  # in any order
     assert main(["merge", *parts, "--site-dir", str(tmp_path / "merged")]) == 0
     assert tree(tmp_path / "merged") == tree(site)
 
 
 @pytest.fixture
-def three_parts(tmp_path):
+def three_parts(built_three_parts, tmp_path):
+    """The archive and the three parts, copied into tmp_path (each test its own), merged into tmp_path/site."""
+    shutil.copytree(built_three_parts[0], tmp_path, symlinks=True, dirs_exist_ok=True)
     archive = tmp_path / "archive"
-    shutil.copytree(BUNDLED, archive)
-    for k in (1, 2, 3):
-        assert build_cli(archive, tmp_path / f"part{k}", "--shard", f"{k}/3") == 0
     assert main(["merge", *(str(tmp_path / f"part{k}") for k in (1, 2, 3)), "--site-dir", str(tmp_path / "site")]) == 0
     return archive, tree(tmp_path / "site")
 

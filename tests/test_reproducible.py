@@ -27,8 +27,9 @@ BUILDS = [("2031-06-15 12:00:00", "UTC", "1", "first/checkout-q7xk", "site"),
           ("2033-01-02 23:59:58", "Pacific/Kiritimati", "2", "second/elsewhere/clone-zp3w", "public")]
 
 
-def bundle_in_subprocess(root: Path, clock: str, tz: str, seed: str, folder: str, site: str) -> tuple[Path, Path]:
-    """Run `sitegen bundle` in a fresh interpreter; return (site dir, zip)."""
+def bundle_in_subprocess(root: Path, clock: str, tz: str, seed: str, folder: str,
+                         site: str) -> tuple[subprocess.Popen[str], Path, Path]:
+    """Start `sitegen bundle` in a fresh interpreter; return (the process, site dir, zip)."""
     cwd = root / folder
     cwd.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -37,15 +38,24 @@ def bundle_in_subprocess(root: Path, clock: str, tz: str, seed: str, folder: str
                str(ROOT / "mkdocs.yml"), "--site-dir", site, "--out", "dist/offline-site.zip", "--strict"]
     if FAKETIME:
         command = [FAKETIME, clock, *command]
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return cwd / site, cwd / "dist" / "offline-site.zip"
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return process, cwd / site, cwd / "dist" / "offline-site.zip"
 
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("reproducible")
-    return [bundle_in_subprocess(root, *build) for build in BUILDS]
+    started = [bundle_in_subprocess(root, *build) for build in BUILDS]  # both at once, each in its own folder
+    try:
+        for process, _, _ in started:
+            _, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err
+    finally:
+        for process, _, _ in started:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    return [(site, bundle) for _, site, bundle in started]
 
 
 def tree(site: Path) -> dict[str, bytes]:

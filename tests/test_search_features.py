@@ -44,6 +44,7 @@ def bundled_http(bundled_site):
         yield url
 
 
+@pytest.mark.browser
 def test_a_misspelt_word_is_corrected_and_the_page_says_so(context, bundled_http):
     page = context.new_page()
     titles, status = settled(page, bundled_http, "recomendation llm")
@@ -63,6 +64,7 @@ def test_a_misspelt_word_is_corrected_and_the_page_says_so(context, bundled_http
     page.close()
 
 
+@pytest.mark.browser
 def test_a_quoted_phrase_ranks_the_papers_holding_it_first(context, bundled_http):
     page = context.new_page()
     quoted, _ = settled(page, bundled_http, '"small language models"')
@@ -75,6 +77,7 @@ def test_a_quoted_phrase_ranks_the_papers_holding_it_first(context, bundled_http
     page.close()
 
 
+@pytest.mark.browser
 def test_a_title_or_its_start_ranks_that_paper_first(context, bundled_http):
     page = context.new_page()
     assert settled(page, bundled_http, "Large Language")[0][0] == (
@@ -92,6 +95,7 @@ def api_site(tmp_path_factory):
     return tmp / "site"
 
 
+@pytest.mark.browser
 def test_an_author_or_an_arxiv_id_finds_the_paper(context, api_site):
     page = context.new_page()
     with serve(api_site) as base:
@@ -118,6 +122,7 @@ def feed_site(tmp_path_factory):
     return tmp / "site"
 
 
+@pytest.mark.browser
 def test_saved_searches_become_atom_and_json_feeds_of_what_the_search_finds(context, feed_site):
     with serve(feed_site) as base:
         page = context.new_page()
@@ -201,6 +206,7 @@ RARE_LISTING = "Mar 13\n\n" + "".join(
     "public benchmarks of several kinds show steady gains over earlier methods.\n")
 
 
+@pytest.mark.browser
 def test_a_rare_word_also_finds_its_commoner_neighbour_ranked_below_its_own_matches(context, tmp_path):
     archive = make_archive(tmp_path / "archive", [("rare.txt", RARE_LISTING.encode("utf-8"))])
     build(BuildOptions(archive=archive, site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml", strict=True))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -40,9 +39,10 @@ def full_build(archive: Path, where: Path) -> dict[str, str]:
 @pytest.fixture
 def session(tmp_path):
     quiet_mkdocs()
-    archive = tmp_path / "archive"
-    shutil.copytree(BUNDLED, archive)
-    (archive / "notes").mkdir(exist_ok=True)
+    # One of the bundled listings (96 papers) and the bundled taxonomy: the quick path's size is not the point.
+    archive = make_archive(tmp_path / "archive", [BUNDLED / "listings" / "002_78a9b9aaee6fab8d.txt"],
+                           **{"taxonomy.yml": (BUNDLED / "taxonomy.yml").read_text(encoding="utf-8")})
+    (archive / "notes").mkdir()
     session = Session(BuildOptions(archive=archive, site_dir=tmp_path / "serve" / "site", config_file=CONFIG,
                                    jobs=2))
     assert session.start().kind == "full"
@@ -166,6 +166,7 @@ def test_serve_shows_a_saved_note_a_new_listing_a_broken_note_and_stops_cleanly(
     assert list(tmp.iterdir()) == [] and list(cwd.iterdir()) == []  # no work folder left behind
 
 
+@pytest.mark.browser
 def test_serve_reloads_the_open_page_in_the_browser(small):
     from sitegen.browser import chromium
 
@@ -175,9 +176,9 @@ def test_serve_reloads_the_open_page_in_the_browser(small):
         with chromium() as context:
             page = context.new_page()
             page.goto(server.url + "papers/wombat-quantization-at-four-bits.html")
-            page.wait_for_function("() => document.body.innerText.includes('Wombat Quantization')")
+            page.wait_for_function("() => !!document.body && document.body.innerText.includes('Wombat Quantization')")
             (archive / "notes" / "wombat-quantization-at-four-bits.md").write_text("Seen live: BROWSER-NOTE.\n")
-            page.wait_for_function("() => document.body.innerText.includes('BROWSER-NOTE')", timeout=30_000)
+            page.wait_for_function("() => !!document.body && document.body.innerText.includes('BROWSER-NOTE')", timeout=30_000)
     finally:
         assert server.stop() == 0
 

@@ -335,6 +335,7 @@ def test_the_stats_page_charts_code_by_month(api_site):
     assert page.find("figure", id="chart-code-monthly").find("svg") is not None
 
 
+@pytest.mark.browser
 def test_author_names_are_searchable_and_results_show_them(api_site):
     from sitegen.browser import chromium, serve
 

@@ -57,9 +57,20 @@ def test_charts_follow_the_colour_scheme_and_need_no_network(bundled_site):
     assert re.search(r'<style type="text/css">#chart-code \*\{', body)  # its style rules stay inside
 
 
-def test_charts_are_identical_between_builds():
+def test_charts_are_identical_between_builds(monkeypatch):
     papers = _papers()
-    assert stats.stats_page(papers) == stats.stats_page(list(papers))
+    first = stats.stats_page(papers)
+    monkeypatch.setattr(stats, "_drawn", {})  # drawn again, not the charts this process keeps
+    assert stats.stats_page(list(papers)) == first
+
+
+def test_a_kept_chart_is_drawn_again_when_its_data_change(monkeypatch):
+    papers = _papers()
+    before, fewer = stats.charts(papers), stats.charts(papers[::2])  # every drawn chart's data change
+    drawn = [(a.svg, b.svg) for a, b in zip(before, fewer, strict=True) if a.svg]
+    assert len(drawn) == 5 and all(a != b for a, b in drawn)
+    monkeypatch.setattr(stats, "_drawn", {})  # drawn afresh: the same as the charts the process kept
+    assert [c.svg for c in stats.charts(papers[::2]) if c.svg] == [b for _, b in drawn]
 
 
 def test_topic_names_are_text_not_markup_or_math():

@@ -28,6 +28,7 @@ class LiveSite:
         from mkdocs.plugins import BasePlugin
         from mkdocs.structure.files import InclusionLevel
 
+        from sitegen.publish import templates
         from sitegen.publish.memory import NAME, GeneratedPages
 
         self.epoch = epoch
@@ -44,6 +45,7 @@ class LiveSite:
 
         with capture_warnings() as warnings:
             config = load_config(config_file=str(config_path), site_dir=str(site_dir.resolve()))
+            config.plugins[templates.NAME] = templates.CompiledTemplates()
             config.plugins[NAME] = GeneratedPages(docs.pages)
             config.plugins["sitegen-live"] = Keep()
             with source_date_epoch(epoch), rendering(config, Share(frozenset(), first=False,

@@ -270,6 +270,7 @@ def run_mkdocs(run: MkDocsRun, share: Share | None = None) -> list[str]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from sitegen.publish import templates
     from sitegen.publish.memory import NAME, GeneratedPages
 
     failed: BaseException | None = None
@@ -277,6 +278,7 @@ def run_mkdocs(run: MkDocsRun, share: Share | None = None) -> list[str]:
         try:
             overrides = {"site_dir": str(run.site_dir.resolve())} if run.site_dir else {}
             config = load_config(config_file=str(run.config_path), strict=run.strict, **overrides)
+            config.plugins[templates.NAME] = templates.CompiledTemplates()
             if run.docs is not None and run.docs.pages:
                 config.plugins[NAME] = GeneratedPages(run.docs.pages)
             with source_date_epoch(run.epoch), rendering(config, share, run.unchanged):

@@ -13,7 +13,7 @@ import html
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -123,7 +123,8 @@ def per_topic(annotated: Sequence[Annotated]) -> Chart:
         ax.grid(axis="x")
         ax.set_xlabel("papers")
     return Chart("chart-topics", "Papers per topic", caption,
-                 _draw("chart-topics", "Papers per topic", (WIDTH, 0.9 + 0.2 * len(shown)), draw))
+                 _draw("chart-topics", "Papers per topic", (WIDTH, 0.9 + 0.2 * len(shown)), draw,
+                       tuple((tag.name, n) for tag, n in shown)))
 
 
 def code_share(annotated: Sequence[Annotated]) -> Chart:
@@ -153,7 +154,8 @@ def code_share(annotated: Sequence[Annotated]) -> Chart:
         ax.grid(axis="y")
         ax.set_ylabel("with code links")
     return Chart("chart-code", "Papers with code links", caption,
-                 _draw("chart-code", "Papers with code links", (WIDTH, 3.2), draw))
+                 _draw("chart-code", "Papers with code links", (WIDTH, 3.2), draw,
+                       tuple((g, coded[g], total[g]) for g in groups)))
 
 
 def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str) -> str:
@@ -166,7 +168,7 @@ def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str
         _month_axis(ax, months)
         cast(Any, ax.yaxis.get_major_locator()).set_params(integer=True)  # the stubs lack AutoLocator's params
         ax.set_ylabel("papers")
-    return _draw(key, title, (WIDTH, 3.0), draw)
+    return _draw(key, title, (WIDTH, 3.0), draw, (colour, tuple(sorted(counts.items()))))
 
 
 def working_code(annotated: Sequence[Annotated]) -> Chart:
@@ -196,7 +198,8 @@ def working_code(annotated: Sequence[Annotated]) -> Chart:
         ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
         ax.grid(axis="y")
         ax.set_ylabel("with working code")
-    return Chart("chart-working", title, caption, _draw("chart-working", title, (WIDTH, 3.0), draw))
+    return Chart("chart-working", title, caption,
+                 _draw("chart-working", title, (WIDTH, 3.0), draw, (tuple(dates), tuple(shares))))
 
 
 def _working_share(histories: list[list[tuple[Check, ...]]], day: datetime.date, counts: bool = False) -> Any:
@@ -253,7 +256,8 @@ def code_share_by_month(annotated: Sequence[Annotated]) -> Chart:
         ax.set_ylabel("with code links")
     caption = (f"Of the {sum(total.values())} papers with a publication month, the share that link to code (a "
                "repository in the abstract or on Hugging Face), month by month; months without papers are skipped.")
-    return Chart("chart-code-monthly", title, caption, _draw("chart-code-monthly", title, (WIDTH, 3.0), draw))
+    return Chart("chart-code-monthly", title, caption, _draw("chart-code-monthly", title, (WIDTH, 3.0), draw,
+                                                             tuple((ym, coded[ym], total[ym]) for ym in months)))
 
 
 def _month_label(ym: tuple[int, int], yearly: bool) -> str:
@@ -261,8 +265,25 @@ def _month_label(ym: tuple[int, int], yearly: bool) -> str:
     return str(year) if yearly and month == 1 else f"{MONTHS[month - 1]}\n{year}"
 
 
-def _draw(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes], None]) -> str:
-    """Draw a chart with draw(ax) and return it as SVG for inline use, ids prefixed with key."""
+_drawn: dict[tuple[object, ...], str] = {}
+_KEEP = 24
+"""Charts kept drawn: serve's rebuilds (and builds of the same archive in one process) draw only what changed."""
+
+
+def _draw(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes], None], data: Hashable) -> str:
+    """Draw a chart with draw(ax) and return it as SVG for inline use, ids prefixed with key.
+
+    data holds every value draw reads: a chart drawn from the same data before is not drawn again (the SVG is the
+    same bytes; matplotlib takes a tenth of a second a chart)."""
+    memo = (key, title, size, data)
+    if (svg := _drawn.get(memo)) is None:
+        svg = _drawn[memo] = _drawn_now(key, title, size, draw)
+        if len(_drawn) > _KEEP:
+            del _drawn[next(iter(_drawn))]
+    return svg
+
+
+def _drawn_now(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes], None]) -> str:
     import matplotlib
     from matplotlib.figure import Figure
 
