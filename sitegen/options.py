@@ -86,7 +86,9 @@ class SiteOptions:
     site_name: str = DEFAULT_SITE_NAME
     """`site_name`: the home page's heading and the feeds' title."""
     site_url: str | None = None
-    """`site_url`: makes feed links absolute."""
+    """`site_url` (or `--site-url`): the address the site is published at, ending in "/". It makes feed links
+    absolute and gives them rel=self; MkDocs makes from it the canonical links and the sitemap's entries, and
+    robots.txt names the sitemap with it."""
     topic_order: TopicOrder = TopicOrder.NOTES_FIRST
     """`extra.sitegen.topic_order`."""
     feeds: tuple[SavedSearch, ...] = ()
@@ -108,9 +110,21 @@ def site_options(config: Mapping[str, Any], config_file: Path | None, text: str,
             report.warn(ConfigError(f"extra.sitegen.topic_order is {shown(options['topic_order'])}; using "
                                     "notes-first", path=config_file, line=line_of(text, "topic_order"),
                                     hint="use one of: " + ", ".join(o.value for o in TopicOrder)))
+    url = str(config["site_url"]) if config.get("site_url") else None
     return SiteOptions(site_name=str(config.get("site_name") or DEFAULT_SITE_NAME),
-                       site_url=str(config["site_url"]) if config.get("site_url") else None, topic_order=order,
+                       site_url=url.rstrip("/") + "/" if url else None, topic_order=order,
                        feeds=saved_searches(options.get("feeds"), config_file, text, report))
+
+
+def site_url(text: str) -> str:
+    """Return a site address given on the command line, ending in "/"; ValueError when it is not an http(s)
+    address of a folder (a scheme, a host, no query, fragment or password)."""
+    parts = urllib.parse.urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or "@" in parts.netloc or any(c.isspace() or c in "<>\"'\\" for c in text.strip()):
+        raise ValueError(f"{shown(text)} is not the http(s) address the site is published at, like "
+                         "https://user.github.io/repository/")
+    return parts.geturl().rstrip("/") + "/"
 
 
 def saved_searches(entries: Any, config_file: Path | None, text: str, report: Report) -> tuple[SavedSearch, ...]:

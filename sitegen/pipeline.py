@@ -40,6 +40,11 @@ from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
 from sitegen.search.stage import SearchFiles, page_for, search_index, write_assets
 
+NO_SITE_URL = ("no site_url, so pages have no canonical link, sitemap.xml lists no page, robots.txt is not "
+               "written and feed links are relative")
+NO_SITE_URL_HINT = ("set site_url: in mkdocs.yml to the address the site is published at, pass --site-url URL or "
+                    "set SITEGEN_SITE_URL")
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -61,6 +66,10 @@ class BuildOptions:
     """(K, N): build part K (1-based) of N for `sitegen merge`, instead of the whole site."""
     keep_docs: bool = False
     """Write the generated Markdown pages into the work folder too (MkDocs reads them from memory)."""
+    site_url: str | None = None
+    """The address the site is published at (`--site-url`), in place of mkdocs.yml's `site_url`."""
+    published: bool = False
+    """Built to be published on the web (`sitegen build`): without a site_url, say once what that turns off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +193,8 @@ def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | No
     result = BuildResult(report=report)
     timer = _Timer(result.seconds)
     project = load_project(options.config_file)
+    if options.site_url:
+        project = replace(project, config={**project.config, "site_url": options.site_url})
     layout = Layout.for_site(options.site_dir)
     check_outputs(layout, Protected.of(options.archive, project.config_file, project.docs_dir), options.site_dir,
                   force=options.force)
@@ -206,7 +217,8 @@ def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | No
     shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
     with staging.held(layout), _indexing(shard == 0, docs, site, layout.work) as index:
         rendered = render(site)
-        pages = {**rendered.pages, **rendered.files, SEARCH_PAGE: page_for(docs, rendered.topics)}
+        pages = {**rendered.pages, **rendered.files,
+                 SEARCH_PAGE: page_for(docs, rendered.topics, _saved_feeds(site))}
         timer.lap("render")
         run = staging.Run(project, layout, options.strict, result.epoch, Split(shard, shards, options.jobs),
                           options.keep_docs)
@@ -214,6 +226,8 @@ def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | No
         staging.swap_in(staged, index.result() if index else None)
     timer.lap("mkdocs")
     result.seconds["index"] = index.seconds if index else 0.0
+    if options.published and not site.options.site_url:  # said once the site is built: a failure says only why
+        report.warn(NO_SITE_URL, path=project.config_file or "mkdocs.yml", hint=NO_SITE_URL_HINT)
 
     result.paper_count, result.entry_count = len(annotated), contents.entry_count
     result.duplicate_count, result.listing_count = contents.duplicate_count, len(contents.listings)
@@ -352,5 +366,5 @@ def _the_rest(built: Built, contents: Inputs, annotated: tuple[Annotated, ...], 
     if rendered.pages.keys() != old.pages.keys() or rendered.topics != old.topics \
             or rendered.files.keys() != old.files.keys():
         return None
-    markdown = {**rendered.pages, SEARCH_PAGE: page_for(docs, rendered.topics)}
+    markdown = {**rendered.pages, SEARCH_PAGE: page_for(docs, rendered.topics, _saved_feeds(site))}
     return _Update(contents, site, rendered, markdown, docs)

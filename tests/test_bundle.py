@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import stat
 import time
 import zipfile
@@ -54,8 +55,14 @@ def test_zip_holds_the_whole_site_under_one_folder_in_sorted_order(bundled_zip):
         # .sitegen-site marks the site folder as the tool's; the bundle is not a site folder.
         assert files == {p.relative_to(site).as_posix() for p in site.rglob("*")
                          if p.is_file()} - {"404.html", ".sitegen-site"}
-        for name in ("index.html", "topics/pruning.html", "dates/index.html", "sitemap.xml.gz"):
+        for name in ("dates/index.html", "sitemap.xml.gz", "feed.xml"):
             assert archive.read(f"papers/{name}") == (site / name).read_bytes()
+        # Pages that offer feeds lose their discovery links (no feed is subscribed to from file://), and only them.
+        for name in ("index.html", "topics/pruning.html"):
+            page = (site / name).read_bytes()
+            assert b'<link rel="alternate" type="application/atom+xml"' in page
+            kept = re.sub(rb'\n *<link rel="alternate" type="application/(atom\+xml|feed\+json)"[^>]*>', b"", page)
+            assert archive.read(f"papers/{name}") == kept != page
 
 
 def test_zip_entries_have_fixed_times_modes_and_no_extras(bundled_zip):

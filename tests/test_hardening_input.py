@@ -39,7 +39,7 @@ def _build(capsys, archive: Path, site: Path, config: str = CONFIG) -> tuple[int
 
     (archive.parent / "mkdocs.yml").write_text(config, encoding="utf-8")
     code = main(["build", "--archive", str(archive), "--site-dir", str(site),
-                 "--config", str(archive.parent / "mkdocs.yml")])
+                 "--config", str(archive.parent / "mkdocs.yml"), "--site-url", "https://example.org/"])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     return code, captured.out, captured.err

@@ -43,12 +43,12 @@ def entries(root: Path) -> list[str]:
 
 def build_cli(archive: Path, site: Path, *args: str) -> int:
     return main(["build", "--archive", str(archive), "--site-dir", str(site), "--config", str(ROOT / "mkdocs.yml"),
-                 "--jobs", "1", *args])
+                 "--jobs", "1", "--site-url", "https://example.org/", *args])
 
 
 def build_command(archive: Path, site: Path) -> list[str]:
     return [sys.executable, "-m", "sitegen", "build", "--archive", str(archive), "--site-dir", str(site),
-            "--config", str(ROOT / "mkdocs.yml"), "--jobs", "1"]
+            "--config", str(ROOT / "mkdocs.yml"), "--jobs", "1", "--site-url", "https://example.org/"]
 
 
 def errors(err: str) -> list[str]:

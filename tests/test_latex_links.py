@@ -18,7 +18,10 @@ from sitegen.text.links import clean_url, extract_links
     (r"three critical textit{O}bstacles", "three critical Obstacles"),
     (r"called G_{stack}, exhibits", "called G_stack, exhibits"),
     (r"S$^2$ and M^{3}-20M and O(N^2).", "S² and M³-20M and O(N²)."),
-    (r"the model \mone and \aka stay", r"the model \mone and \aka stay"),
+    # Macros are never shown raw: known ones print their text, others their argument or their own name.
+    (r"a model, \mone, designed (\aka MedS) \eg{} this", "a model, mone, designed (a.k.a. MedS) e.g. this"),
+    (r"PanGu-\pi and \Omega, see \cite{lee2024} \ldots", "PanGu-π and Ω, see lee2024 …"),
+    (r"math $\alpha \mone$ stays, as do C:\Users\me and a\b", r"math $\alpha \mone$ stays, as do C:\Users\me and a\b"),
     (r"``quoted'' ing~Our {without} using", "\u201cquoted\u201d ing Our without using"),
 ])
 def test_latex_residue_is_cleaned(raw, shown):

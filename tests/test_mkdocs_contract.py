@@ -282,7 +282,7 @@ def test_build_warns_of_another_mkdocs_and_still_builds(tmp_path: Path, monkeypa
     fake_versions(monkeypatch, mkdocs="1.6.2", **{"mkdocs-material": "10.0.0"})
     archive = make_archive(tmp_path / "archive", [LISTINGS / "year_less_dates.txt"])
     assert main(["build", "--archive", str(archive), "--site-dir", str(tmp_path / "site"),
-                 "--config", str(tmp_path / "none.yml")]) == 0
+                 "--config", str(tmp_path / "none.yml"), "--site-url", "https://example.org/"]) == 0
     captured = capsys.readouterr()
     assert captured.err.count("warning: mkdocs-material 10.0.0 is installed, but sitegen was written for "
                               "mkdocs-material>=9.5,<10") == 1

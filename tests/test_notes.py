@@ -233,7 +233,9 @@ def test_sitegen_note_creates_the_note_and_prints_its_path(tmp_path, capsys):
     assert capsys.readouterr().out.strip() == str(path)
     note = read_note(path, Report())
     assert note.status == "to-read" and note.rating is None and not note.tags
-    assert path.read_text(encoding="utf-8").startswith("---\n# Paper Two\n")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n# Paper Two\n# Write the note below the closing \"---\", in Markdown")
+    assert "rating:          # 1 to 5 (left empty: no rating)\n" in text and "tags: []         # topics to add" in text
 
 
 def test_sitegen_note_finds_a_paper_by_its_page_name(tmp_path, capsys):
@@ -275,6 +277,19 @@ def test_sitegen_note_asks_which_paper_when_ambiguous(tmp_path):
     assert chosen.slug == "paper-three" and "Which one? (1-3" in prompt.getvalue()
     with pytest.raises(SitegenError, match="no paper chosen"):
         note_command.choose(candidates, "paper", _Terminal("\n"), io.StringIO())
+    with pytest.raises(SitegenError, match="no paper chosen"):
+        note_command.choose(candidates, "paper", _Terminal(""), io.StringIO())  # the input ends
+
+
+def test_sitegen_note_asks_again_after_an_answer_out_of_range(tmp_path):
+    archive = _archive(tmp_path)
+    candidates = note_command.find(read_inputs(Archive(archive), Report()).papers, "paper")
+    prompt = io.StringIO()
+    chosen = note_command.choose(candidates, "paper", _Terminal("7\nthree\n1\n"), prompt)
+    assert chosen.slug == "paper-one"
+    assert prompt.getvalue().count("Which one? (1-3; Enter cancels)") == 3
+    assert "'7' is not a number from 1 to 3." in prompt.getvalue()
+    assert "'three' is not a number from 1 to 3." in prompt.getvalue()
 
 
 def test_sitegen_note_says_when_nothing_matches(tmp_path, capsys):

@@ -11,6 +11,7 @@ import codecs
 import dataclasses
 import datetime
 import functools
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -346,7 +347,12 @@ def test_any_title_and_abstract_show_literally_and_add_no_markup(title, abstract
     title = escape.text(plain(a.display_title))
     if re.search("[\u202a-\u202e\u2066-\u2069]", title):  # a direction mark: isolated (FSI … PDI)
         title = f"\u2068{title}\u2069"
-    assert meta == {"title": title}  # the front matter is valid YAML for any title
+    assert meta["title"] == title  # the front matter is valid YAML for any title
+    assert set(meta) <= {"title", "description", "sitegen_head"}
+    head = BeautifulSoup(meta.get("sitegen_head", ""), "html.parser")  # the head's tags: meta and JSON-LD only
+    assert {tag.name for tag in head.find_all(True)} <= {"meta", "script"}
+    for script in head.find_all("script"):
+        assert script["type"] == "application/ld+json" and json.loads(script.string)["@type"] == "ScholarlyArticle"
 
     if a.display_abstract:
         (para,) = soup.find_all("p", class_="sg-abstract")

@@ -177,8 +177,21 @@ def test_missing_listings_folder_is_named(tmp_path, capsys):
     (tmp_path / "archive").mkdir()
     code, _, err = _cli(capsys, *_build_args(tmp_path / "archive", tmp_path / "site"))
     assert code == 1
+    assert err == (f"error: {tmp_path / 'archive' / 'listings'}: no such folder (put pasted listing pages (.txt) or "
+                   "saved API answers (.json) in it, or name another archive with --archive DIR)\n")
+    (tmp_path / "archive" / "listings").mkdir()
+    code, _, err = _cli(capsys, *_build_args(tmp_path / "archive", tmp_path / "site"))
+    assert code == 1
     assert err == (f"error: {tmp_path / 'archive' / 'listings'}: no listings found "
-                   "(put pasted listing pages as .txt files in this folder)\n")
+                   "(put pasted listing pages (.txt) or saved API answers (.json) in this folder)\n")
+
+
+def test_a_build_outside_the_project_says_the_archive_folder_is_missing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _cli(capsys, "build", "--config", str(ROOT / "mkdocs.yml"))
+    assert code == 1
+    assert err == ("error: archive: no such folder (run sitegen in the project folder, or name the archive with "
+                   "--archive DIR)\n")
 
 
 def test_listing_beside_garbage_builds_then_strict_fails_and_keeps_the_site(tmp_path, capsys):
@@ -440,3 +453,10 @@ def test_the_newest_capture_wins_whatever_the_file_names(older, newer, tmp_path)
     (paper,) = group_papers(read_listings(Archive(archive), Report())).papers
     assert (paper.title, paper.upvote_count) == ("PAPER ONE", 9)
     assert [(s.listing, s.upvote_count) for s in paper.seen_in] == [(older, 5), (newer, 9)]
+
+
+def test_build_help_names_both_kinds_of_listing(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Read ARCHIVE/listings/*.txt and *.json" in text

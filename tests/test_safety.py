@@ -228,7 +228,7 @@ def curated(tmp_path: Path) -> Path:
 
 def build_archive(archive: Path, site: Path, *args: str) -> int:
     return main(["build", "--archive", str(archive), "--site-dir", str(site), "--config", str(ROOT / "mkdocs.yml"),
-                 *args])
+                 "--site-url", "https://example.org/", *args])
 
 
 def test_a_note_linking_outside_the_archive_is_refused_by_name(tmp_path, capsys):

@@ -4,6 +4,7 @@ compared with a full build's, byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import socket
 import subprocess
@@ -44,7 +45,7 @@ def session(tmp_path):
                            **{"taxonomy.yml": (BUNDLED / "taxonomy.yml").read_text(encoding="utf-8")})
     (archive / "notes").mkdir()
     session = Session(BuildOptions(archive=archive, site_dir=tmp_path / "serve" / "site", config_file=CONFIG,
-                                   jobs=2))
+                                   jobs=2), out=io.StringIO())
     assert session.start().kind == "full"
     return session
 
@@ -99,6 +100,12 @@ def test_a_bad_note_keeps_the_last_good_site_and_is_shown_until_fixed(session):
     note.write_text("Fixed FIXED-1.\n")
     assert session.rebuild().kind == "quick"
     assert "FIXED-1" in page.read_text() and session.notice() == []
+    # On the terminal: the problem once, as one error line, and one line when it is gone.
+    said = [line for line in session.out.getvalue().splitlines() if str(note) in line]
+    assert len(said) == 2, said
+    assert said[0].startswith(f"error: {note}:2: YAML syntax error")
+    assert said[0].endswith("; the last good site stays until it is fixed")
+    assert said[1] == "fixed: " + said[0].removeprefix("error: ")
 
 
 def test_a_broken_listing_keeps_the_last_good_site(session):
@@ -107,7 +114,9 @@ def test_a_broken_listing_keeps_the_last_good_site(session):
     (archive / "listings" / "2026-01-06-broken.txt").write_bytes(b"\xff\xfe\x00garbage\x00" * 20)
     assert session.rebuild().kind == "refused"
     assert tree(site) == before
-    assert any("2026-01-06-broken.txt" in line for line in session.notice())
+    assert [line for line in session.notice() if line.startswith("error:")] == [
+        line for line in session.notice() if "2026-01-06-broken.txt" in line]  # one line, naming the file
+    assert len(session.notice()) == 1 and session.notice()[0].endswith("; the last good site stays until it is fixed")
     (archive / "listings" / "2026-01-06-broken.txt").unlink()
     assert session.rebuild().kind == "full" and session.notice() == []
 
@@ -184,7 +193,7 @@ def test_serve_reloads_the_open_page_in_the_browser(small):
 
 
 def test_serve_on_a_taken_address_says_so(small):
-    archive, cwd, _, env = small
+    archive, cwd, tmp, env = small
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -194,3 +203,15 @@ def test_serve_on_a_taken_address_says_so(small):
                              text=True, timeout=300)
     assert run.returncode == 1
     assert f"error: cannot serve on 127.0.0.1:{port}" in run.stderr and "Traceback" not in run.stderr
+    assert "Built" not in run.stderr and list(tmp.iterdir()) == []  # said before building anything
+
+
+def test_serve_on_an_address_not_of_this_machine_says_so_before_building(small):
+    archive, cwd, tmp, env = small
+    run = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--archive", str(archive), "--config",
+                          str(CONFIG), "-a", "192.0.2.1:8000"], cwd=cwd, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert [line for line in run.stderr.splitlines() if line.startswith("error:")] == [
+        "error: cannot serve on 192.0.2.1:8000: Cannot assign requested address (choose another with -a HOST:PORT)"]
+    assert "Built" not in run.stderr and list(tmp.iterdir()) == []

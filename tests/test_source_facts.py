@@ -277,7 +277,12 @@ def test_the_page_shows_the_withdrawal_comments_version_date_and_affiliations(si
     assert "4 comments on Hugging Face" in facts and "arXiv 2601.00020v3, updated Jun 1, 2024" in facts
     assert page.find(class_="sg-affiliations").get_text() == "University of Somewhere; Lab & Co; Institute, Elsewhere"
     assert page.find(class_="sg-authors").get_text() == "First Author, Second Author, Third Author"
-    assert "cdn-thumbnails" not in (site / "papers" / "everything-new.html").read_text()  # not shown, not fetched
+    # The thumbnail is named for link previews (og:image, JSON-LD), never shown or fetched by the page.
+    html = (site / "papers" / "everything-new.html").read_text()
+    thumbnail = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2601.00020.png"
+    assert page.find("meta", property="og:image")["content"] == thumbnail
+    assert html.count("cdn-thumbnails") == 2
+    assert not page.find(attrs={"src": thumbnail}) and not page.find(attrs={"href": thumbnail})
     arxiv = _page(site, "withdrawn-on-arxiv").find(class_="sg-withdrawn").get_text(" ", strip=True)
     assert arxiv == "Withdrawn (arXiv: its newest version carries a withdrawal notice)"
 

@@ -25,7 +25,8 @@ def _shard(text: str) -> tuple[int, int]:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "build", help=HELP,
-        description="Read ARCHIVE/listings/*.txt (and the optional archive.yml, taxonomy.yml, notes/), "
+        description="Read ARCHIVE/listings/*.txt and *.json (and the optional metadata/, links.json, archive.yml, "
+                    "taxonomy.yml, notes/), "
                     "write one page per paper, topic and date pages, and build the site with MkDocs. "
                     "A file that is not a listing is reported and skipped; the exit status is non-zero "
                     "when nothing usable is left.")
@@ -52,7 +53,8 @@ def build_and_report(args: argparse.Namespace) -> BuildResult:
         result = build(BuildOptions(archive=args.archive, site_dir=args.site_dir, config_file=args.config,
                                     strict=args.strict, force=args.force, jobs=args.jobs,
                                     shard=getattr(args, "shard", None),
-                                    keep_docs=getattr(args, "keep_docs", False)), report)
+                                    keep_docs=getattr(args, "keep_docs", False), site_url=args.site_url,
+                                    published=args.command == "build"), report)
     finally:
         report.emit()
     part = f" (part {args.shard[0]} of {args.shard[1]})" if getattr(args, "shard", None) else ""

@@ -20,9 +20,10 @@ SHOWN = 20
 _WORD = re.compile(r"\w+")
 TEMPLATE = """---
 # {title}
-tags: []
-rating:
-status: to-read
+# Write the note below the closing "---", in Markdown ($...$ is math); it shows on the paper's page.
+tags: []         # topics to add, e.g. [key-paper, agents]; "-agents" removes a topic found automatically
+rating:          # 1 to 5 (left empty: no rating)
+status: to-read  # free text, e.g. to-read, read, key-paper
 ---
 
 """
@@ -93,11 +94,14 @@ def choose(candidates: list[Paper], query: str, stdin: TextIO, stderr: TextIO) -
     if not stdin.isatty():
         raise SitegenError(f"{len(candidates)} papers match {query!r}",
                            hint="give more title words or the page name shown in brackets")
-    print(f"Which one? (1-{len(shown)}, anything else cancels) ", end="", file=stderr, flush=True)
-    answer = stdin.readline().strip()
-    if not answer.isdigit() or not 1 <= int(answer) <= len(shown):
-        raise SitegenError("no paper chosen; nothing was created")
-    return shown[int(answer) - 1]
+    while True:
+        print(f"Which one? (1-{len(shown)}; Enter cancels) ", end="", file=stderr, flush=True)
+        answer = stdin.readline()
+        if not answer.strip():  # Enter, or the end of the input
+            raise SitegenError("no paper chosen; nothing was created")
+        if answer.strip().isdigit() and 1 <= int(answer) <= len(shown):
+            return shown[int(answer) - 1]
+        print(f"{answer.strip()!r} is not a number from 1 to {len(shown)}.", file=stderr)
 
 
 def create_note(archive: Archive, paper: Paper) -> Path:

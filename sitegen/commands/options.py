@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
+from sitegen.options import site_url
 from sitegen.parallel import cores
+
+SITE_URL_VARIABLE = "SITEGEN_SITE_URL"
+"""The environment variable --site-url defaults to (a CI workflow sets it from the Pages settings)."""
 
 
 def add_archive(command: argparse.ArgumentParser) -> None:
@@ -28,17 +33,30 @@ def add_jobs(command: argparse.ArgumentParser) -> None:
 
 
 def add_archive_options(command: argparse.ArgumentParser) -> None:
-    """Add --archive, --site-dir, --config, --strict, --force and --jobs, shared by the commands that build."""
+    """Add --archive, --site-dir, --config, --site-url, --strict, --force and --jobs, shared by the commands that
+    build."""
     add_archive(command)
     command.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
                          help="where the built site goes (default: site/)")
     add_config(command)
+    command.add_argument("--site-url", type=_site_url, default=os.environ.get(SITE_URL_VARIABLE) or None,
+                         metavar="URL",
+                         help="the address the site is published at, e.g. https://user.github.io/repository/, in "
+                              f"place of mkdocs.yml's site_url (default: ${SITE_URL_VARIABLE}, if set): canonical "
+                              "links, the sitemap, robots.txt and absolute feed links")
     command.add_argument("--strict", action="store_true",
                          help="fail when any file was skipped or MkDocs warned")
     command.add_argument("--force", action="store_true",
                          help="replace a --site-dir that holds files sitegen did not make (never the project, "
                               "docs or archive folder, your home folder or a folder holding them)")
     add_jobs(command)
+
+
+def _site_url(text: str) -> str:
+    try:
+        return site_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (from --site-url or ${SITE_URL_VARIABLE})") from None
 
 
 def _jobs(text: str) -> int:

@@ -6,13 +6,18 @@ import argparse
 import contextlib
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from sitegen.commands.options import add_archive, add_config, add_jobs
+
+if TYPE_CHECKING:
+    from sitegen.serve.session import Session
 
 HELP = "build the site, serve it and rebuild it as the archive changes (live preview)"
 
@@ -52,11 +57,26 @@ def _interrupted_by_term() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _unusable(host: str, port: int) -> str | None:
+    """Return why the server could not listen on host:port (taken, or not this machine's), or None.
+
+    The server binds only once the first build is done; this asks first, binding a socket as the server will
+    (reusing an address a closed connection still holds)."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     from sitegen.errors import Report
     from sitegen.pipeline import BuildOptions
     from sitegen.publish.mkdocs_compat import check_versions
-    from sitegen.serve.server import Server, quiet_mkdocs
+    from sitegen.serve.server import quiet_mkdocs
     from sitegen.serve.session import Session
 
     versions = Report()
@@ -64,37 +84,21 @@ def run(args: argparse.Namespace) -> int:
     versions.emit()
     quiet_mkdocs()
     host, port = args.dev_addr
+    taken = _unusable(host, port)
+    if taken is not None:  # said before the build, not after it
+        print(f"error: cannot serve on {host}:{port}: {taken} (choose another with -a HOST:PORT)", file=sys.stderr)
+        return 1
     folder = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
     try:
         with _interrupted_by_term():
-            options = BuildOptions(archive=args.archive, site_dir=folder / "site", config_file=args.config,
-                                   jobs=args.jobs)
-            session = Session(options)
+            session = Session(BuildOptions(archive=args.archive, site_dir=folder / "site", config_file=args.config,
+                                           jobs=args.jobs))
             first = session.start()
             if first.kind != "full":
                 return 1
             print(f"Built {first.pages} pages in {first.seconds:.1f} s", file=sys.stderr)
-
-            def rebuild() -> None:
-                done = session.rebuild(server.show)
-                if done.kind in ("quick", "full"):
-                    noun = "page" if done.pages == 1 else "pages"
-                    print(f"Rebuilt {done.pages} {noun} ({done.kind}) in {done.seconds:.2f} s", file=sys.stderr,
-                          flush=True)
-
-            server = Server(rebuild, host, port, options.site_dir, session.notice)
-            for path in session.watched:
-                server.watch(str(path))
-            try:
-                server.serve()  # type: ignore[no-untyped-call]
-            except KeyboardInterrupt:
-                pass
-            except OSError as exc:  # the address: taken, or not this machine's
-                print(f"error: cannot serve on {host}:{port}: {exc.strerror or exc} "
-                      f"(choose another with -a HOST:PORT)", file=sys.stderr)
+            if _serve(session, host, port) != 0:
                 return 1
-            finally:
-                server.shutdown()
         print("Stopped.", file=sys.stderr)
         return 0
     except KeyboardInterrupt:
@@ -102,3 +106,30 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve(session: Session, host: str, port: int) -> int:
+    """Serve the session's site until Ctrl-C, rebuilding it on every change; return the exit status."""
+    from sitegen.serve.server import Server
+
+    def rebuild() -> None:
+        done = session.rebuild(server.show)
+        if done.kind in ("quick", "full"):
+            noun = "page" if done.pages == 1 else "pages"
+            print(f"Rebuilt {done.pages} {noun} ({done.kind}) in {done.seconds:.2f} s", file=sys.stderr,
+                  flush=True)
+
+    server = Server(rebuild, host, port, session.options.site_dir, session.notice)
+    for path in session.watched:
+        server.watch(str(path))
+    try:
+        server.serve()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the address, taken since it was checked
+        print(f"error: cannot serve on {host}:{port}: {exc.strerror or exc} "
+              f"(choose another with -a HOST:PORT)", file=sys.stderr)
+        return 1
+    finally:
+        server.shutdown()
+    return 0

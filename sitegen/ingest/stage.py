@@ -53,8 +53,7 @@ def read_listings(archive: Archive, report: Report) -> list[Listing]:
         if report.skipped:
             raise BuildError("no usable listing: every file was skipped (see the warnings above)",
                              path=archive.listings_dir, hint="fix the files named above")
-        raise BuildError("no listings found", path=archive.listings_dir,
-                         hint="put pasted listing pages as .txt files in this folder")
+        raise _no_listings(archive)
     dates = capture_dates(archive, files, report)
     listings: list[Listing] = []
     for path in files:
@@ -67,6 +66,19 @@ def read_listings(archive: Archive, report: Report) -> list[Listing]:
         raise BuildError("no usable listing: every file was skipped (see the warnings above)",
                          path=archive.listings_dir, hint="fix the files named above")
     return listings
+
+
+def _no_listings(archive: Archive) -> BuildError:
+    """The error for an archive without listings: say which folder is missing, if one is."""
+    if not archive.root.is_dir():
+        return BuildError("no such folder", path=archive.root,
+                          hint="run sitegen in the project folder, or name the archive with --archive DIR")
+    if not archive.listings_dir.is_dir():
+        return BuildError("no such folder", path=archive.listings_dir,
+                          hint="put pasted listing pages (.txt) or saved API answers (.json) in it, or name another "
+                               "archive with --archive DIR")
+    return BuildError("no listings found", path=archive.listings_dir,
+                      hint="put pasted listing pages (.txt) or saved API answers (.json) in this folder")
 
 
 def read_metadata(archive: Archive, report: Report) -> list[MetadataRecord]:

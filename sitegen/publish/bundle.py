@@ -94,12 +94,23 @@ def _write_zip(site_dir: Path, out: Path, root: str, names: list[str],
                 archive.writestr(info, _read(site_dir, rel), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
+# A page's feed discovery links (theme/partials/sitegen-feeds.html): a feed opened from file:// cannot be subscribed
+# to, and Material's script fetches the sitemap beside every `<link rel="alternate">`, which file:// refuses.
+_FEED_LINK = re.compile(rb'\n *<link rel="alternate" type="application/(?:atom\+xml|feed\+json)" [^>\n]*>')
+
+
+def offline_page(page: bytes) -> bytes:
+    """Return a page as the bundle holds it: without its feed discovery links."""
+    return _FEED_LINK.sub(b"", page)
+
+
 def _read(site_dir: Path, rel: str) -> bytes:
     try:
-        return fs.read_plain(site_dir / rel)
+        data = fs.read_plain(site_dir / rel)
     except fs.NotPlainFile as exc:  # it changed since the site was listed
         raise BuildError(f"is {exc.kind}; a bundle holds only plain files and folders", path=site_dir / rel,
                          hint="build the site again") from None
+    return offline_page(data) if rel.endswith(".html") else data
 
 
 def made_by_sitegen(path: Path) -> bool:

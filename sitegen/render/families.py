@@ -5,8 +5,9 @@ A family reads the SiteContext and nothing else; render/site.py lists them in or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sitegen.model import Annotated
 from sitegen.parallel import beside
@@ -14,6 +15,7 @@ from sitegen.render import bibtex, feeds, pages, topic_order
 from sitegen.render.context import SiteContext
 from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
+from sitegen.text import escape
 
 NEWEST_ON_HOME = 20
 TOP_TOPICS_ON_HOME = 12
@@ -28,7 +30,7 @@ class Output:
     pages: dict[str, str] = field(default_factory=dict)
     """Markdown pages, rendered by MkDocs."""
     files: dict[str, str] = field(default_factory=dict)
-    """Other files, copied as they are: feeds and .bib files."""
+    """Other files, copied as they are: feeds, .bib files and robots.txt."""
 
 
 def paper_family(site: SiteContext) -> Output:
@@ -55,19 +57,19 @@ def paper_pages(site: SiteContext, papers: Sequence[Annotated]) -> dict[str, str
 
 
 def topic_family(site: SiteContext) -> Output:
-    """A page, a .bib file and an Atom feed per topic, and the topics overview."""
+    """A page, a .bib file and an Atom and a JSON feed per topic, and the topics overview."""
     out = Output()
-    order, name = site.options.topic_order, site.options.site_name
+    order, name, undated = site.options.topic_order, site.options.site_name, feeds.undated_day(site.listings)
     for tag in site.topics:
         items = sorted(site.by_topic[tag], key=lambda a: topic_order.sort_key(order, a))
         out.files[f"topics/{tag.slug}.bib"] = _bib(site, items)
         feed = feeds.Feed(f"topics/{tag.slug}.xml", f"{name}: {tag.name}", f"The newest papers on {tag.name}",
-                          f"topics/{tag.slug}.html")
-        atom = feeds.atom(feed, site.by_topic[tag], name, site.options.site_url)
-        if atom is not None:
-            out.files[feed.path] = atom
-        links = pages.downloads(f"{tag.slug}.bib", f"{tag.slug}.xml" if atom is not None else None)
-        out.pages[f"topics/{tag.slug}.md"] = pages.topic_page(tag, items, topic_order.describe(order, items), links)
+                          f"topics/{tag.slug}.html", undated)
+        made = _feed_files(site, feed, site.by_topic[tag])
+        out.files.update(made)
+        links = pages.downloads(f"{tag.slug}.bib", f"{tag.slug}.xml" if made else None)
+        page = pages.topic_page(tag, items, topic_order.describe(order, items), links)
+        out.pages[f"topics/{tag.slug}.md"] = _offering(page, feed.title, made)
     out.pages["topics/index.md"] = pages.topics_overview(site.topic_sizes(), len(site.untagged))
     return out
 
@@ -118,39 +120,63 @@ def stats_family(site: SiteContext) -> Output:
 
 def feed_family(site: SiteContext) -> Output:
     """The site's Atom and JSON feeds of the newest papers, when any paper has a date."""
-    name, url = site.options.site_name, site.options.site_url
-    atom = feeds.atom(feeds.Feed("feed.xml", name, feeds.SITE_FEED, "index.html"), site.annotated, name, url)
-    json_feed = feeds.json_feed(feeds.Feed("feed.json", name, feeds.SITE_FEED, "index.html"), site.annotated,
-                                name, url)
-    if atom is None or json_feed is None:
-        return Output()
-    return Output(files={"feed.xml": atom, "feed.json": json_feed})
+    return Output(files=_feed_files(site, _site_feed(site), site.annotated))
+
+
+def _site_feed(site: SiteContext) -> feeds.Feed:
+    return feeds.Feed("feed.xml", site.options.site_name, feeds.SITE_FEED, "index.html",
+                      feeds.undated_day(site.listings))
 
 
 def saved_search_family(site: SiteContext) -> Output:
     """An Atom and a JSON feed per saved search (`extra.sitegen.feeds`), once any paper has a date."""
-    searches, name, url = site.options.feeds, site.options.site_name, site.options.site_url
-    if not searches or site.latest is None:
-        return Output()
+    searches, name, undated = site.options.feeds, site.options.site_name, feeds.undated_day(site.listings)
     out = Output()
     for search in searches:
         chosen = set(site.saved.get(search.slug, ()))
         papers = [a for a in site.annotated if a.slug in chosen]
-        atom_path, json_path = search.feed_paths()
         subtitle = f"The newest papers a saved search finds: {search.query()}"
-        atom = feeds.atom(feeds.Feed(atom_path, f"{name}: {search.name}", subtitle, search.query()), papers, name,
-                          url, empty=site.latest)
-        json_feed = feeds.json_feed(feeds.Feed(json_path, f"{name}: {search.name}", subtitle, search.query()),
-                                    papers, name, url, empty=True)
-        out.files.update({atom_path: atom or "", json_path: json_feed or ""})
+        feed = feeds.Feed(search.feed_paths()[0], f"{name}: {search.name}", subtitle, search.query(), undated)
+        out.files.update(_feed_files(site, feed, papers))
     return out
 
 
 def home_family(site: SiteContext) -> Output:
-    """The home page: counts, top topics, newest papers, the feeds."""
+    """The home page: counts, top topics, newest papers, the feeds (linked, and offered to feed readers)."""
     home = pages.home_page(site.options.site_name, site.counts, list(site.newest[:NEWEST_ON_HOME]),
                            site.topic_sizes()[:TOP_TOPICS_ON_HOME], feeds=site.latest is not None)
-    return Output({"index.md": home})
+    made = {"feed.xml": "", "feed.json": ""} if site.latest is not None else {}
+    return Output({"index.md": _offering(home, site.options.site_name, made)})
+
+
+def robots_family(site: SiteContext) -> Output:
+    """robots.txt, naming the sitemap, when the site's address is known (without it, it would say nothing)."""
+    if not site.options.site_url:
+        return Output()
+    return Output(files={"robots.txt": f"User-agent: *\nAllow: /\n\nSitemap: {site.options.site_url}sitemap.xml\n"})
+
+
+def _feed_files(site: SiteContext, feed: feeds.Feed, papers: Sequence[Annotated]) -> dict[str, str]:
+    """Return a page's Atom feed (at feed.path) and JSON feed (beside it, .json); none when no paper of the site
+    has a date (a feed of a page whose papers have none is empty, updated on the site's newest date)."""
+    if site.latest is None:
+        return {}
+    name, url = site.options.site_name, site.options.site_url
+    as_json = replace(feed, path=feed.path.removesuffix(".xml") + ".json")
+    return {feed.path: feeds.atom(feed, papers, name, url, empty=site.latest) or "",
+            as_json.path: feeds.json_feed(as_json, papers, name, url, empty=True) or ""}
+
+
+def _offering(page: str, title: str, made: dict[str, str]) -> str:
+    """Return a page with its feeds (made: their paths) in its front matter, as `sitegen_feeds`, which the
+    theme prints as discovery links (partials/sitegen-feeds.html); titles escaped for an attribute."""
+    atom = next((path for path in made if path.endswith(".xml")), None)
+    json_path = next((path for path in made if path.endswith(".json")), None)
+    links = [{"title": escape.attr(link.title), "href": link.href, "type": link.type}
+             for link in feeds.discovery(title, atom, json_path)]
+    if not links or not page.startswith("---\n"):
+        return page
+    return f"---\nsitegen_feeds: {json.dumps(links, ensure_ascii=False, sort_keys=True)}\n{page[4:]}"
 
 
 def _bib(site: SiteContext, papers: list[Annotated]) -> str:

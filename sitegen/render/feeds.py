@@ -1,9 +1,12 @@
 """Feeds of the newest papers: Atom (feedgen) and JSON Feed 1.1 (a dict, serialised by json).
 
 A paper's feed date is its publication date, or for an undated paper the day the archive first captured it;
-a paper with neither (no year anywhere) is left out, since a feed entry must have a date. No date comes
-from the clock, so the same archive gives the same feeds. Links are absolute when mkdocs.yml states a
-`site_url`, and relative to the feed otherwise. A paper a source says was withdrawn keeps its entry, its title
+a paper with neither (no year anywhere: its listings' capture dates have no year) is filed under the archive's
+earliest capture date that has one (undated_day()), a date that stays put as the archive grows, so a reader
+does not see such entries updated by every new capture. Only when no listing states a year is such a paper
+left out, since a feed entry must have a date. No date comes from the clock, so the same archive gives the
+same feeds. Links are absolute, with rel=self (JSON Feed: home_page_url and feed_url), when a `site_url` is
+set, and relative to the feed otherwise. A paper a source says was withdrawn keeps its entry, its title
 marked "[Withdrawn] " and its categories (tags) holding "withdrawn", so that a reader sees it in any feed reader.
 """
 
@@ -20,15 +23,15 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
-from sitegen.model import Annotated, PartialDate
+from sitegen.model import Annotated, Listing, PartialDate
 from sitegen.text.latex import plain
 
 FEED_SIZE = 50
 """Entries per feed."""
 SITE_FEED = "The newest papers in the archive"
+"""The subtitle of the site's own feeds."""
 FEED_AUTHORS = 50
 """Authors an entry names."""
-"""The subtitle of the site's own feeds."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 WITHDRAWN = "withdrawn"
 """The category (Atom) and tag (JSON Feed) of a withdrawn paper."""
@@ -46,20 +49,52 @@ class Feed:
     subtitle: str
     page: str
     """The HTML page the feed follows, e.g. index.html or topics/pruning.html."""
+    undated: datetime.date | None = None
+    """The date a paper stating no year anywhere is filed under (undated_day()); None leaves such papers out."""
 
 
-def feed_date(a: Annotated) -> datetime.date | None:
-    """Return the date a paper is filed under in feeds: published, else first captured; None if neither."""
+ATOM_TYPE = "application/atom+xml"
+JSON_TYPE = "application/feed+json"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed a page offers to feed readers: its `<link rel="alternate">` in the page's head."""
+
+    title: str
+    href: str
+    """The feed's path in the site, e.g. topics/pruning.xml (the theme makes it relative to the page)."""
+    type: str
+    """ATOM_TYPE or JSON_TYPE."""
+
+
+def discovery(title: str, atom_path: str | None, json_path: str | None) -> tuple[FeedLink, ...]:
+    """Return the discovery links of a page's Atom and JSON feeds (those it has)."""
+    offered = ((atom_path, f"{title} (Atom)", ATOM_TYPE), (json_path, f"{title} (JSON Feed)", JSON_TYPE))
+    return tuple(FeedLink(_text(name), path, kind) for path, name, kind in offered if path)
+
+
+def undated_day(listings: Iterable[Listing]) -> datetime.date | None:
+    """Return the date papers stating no year anywhere are filed under: the earliest capture date with a year
+    any listing states; None when none does."""
+    days = [_day(lst.captured) for lst in listings if lst.captured and lst.captured.year]
+    return min(days) if days else None
+
+
+def feed_date(a: Annotated, undated: datetime.date | None = None) -> datetime.date | None:
+    """Return the date a paper is filed under in feeds: published, else first captured, else undated."""
     published = a.paper.published
     if published and published.year:
         return _day(published)
     first = a.paper.first_capture
-    return _day(first) if first else None
+    return _day(first) if first else undated
 
 
-def newest(papers: Iterable[Annotated], size: int = FEED_SIZE) -> list[tuple[Annotated, datetime.date]]:
-    """Return the newest dated papers with their feed dates, newest first (ties by page name)."""
-    dated = [(a, day) for a in papers if (day := feed_date(a)) is not None]
+def newest(papers: Iterable[Annotated], size: int = FEED_SIZE,
+           undated: datetime.date | None = None) -> list[tuple[Annotated, datetime.date]]:
+    """Return the newest papers with their feed dates, newest first (ties by page name); a paper stating no
+    year anywhere is filed under undated, or left out without it."""
+    dated = [(a, day) for a in papers if (day := feed_date(a, undated)) is not None]
     dated.sort(key=lambda item: (-item[1].toordinal(), item[0].slug))
     return dated[:size]
 
@@ -68,7 +103,7 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
          empty: datetime.date | None = None) -> str | None:
     """Return the Atom feed of the newest dated papers; when no paper has a date, an empty feed updated on
     the day `empty` (a saved search that finds nothing yet), or None without it."""
-    entries = newest(papers)
+    entries = newest(papers, undated=feed.undated)
     updated = entries[0][1] if entries else empty
     if updated is None:
         return None
@@ -80,7 +115,7 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
     fg.generator("sitegen", version=__version__)
     fg.link(href=_href(feed, feed.page, site_url), rel="alternate", type="text/html")
     if site_url:
-        fg.link(href=_href(feed, feed.path, site_url), rel="self", type="application/atom+xml")
+        fg.link(href=_href(feed, feed.path, site_url), rel="self", type=ATOM_TYPE)
     fg.updated(_instant(updated))
     for a, day in entries:
         fe = fg.add_entry(order="append")
@@ -106,7 +141,7 @@ def json_feed(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url:
               empty: bool = False) -> str | None:
     """Return the JSON Feed 1.1 of the newest dated papers; when no paper has a date, an empty feed if asked,
     else None."""
-    entries = newest(papers)
+    entries = newest(papers, undated=feed.undated)
     if not entries and not empty:
         return None
     data: dict[str, object] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from sitegen.model import MONTH_NAMES, Annotated, Listing, Note, Tag
 from sitegen.render.context import SiteCounts
@@ -20,15 +21,21 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 """Unicode's explicit direction marks: embeddings, overrides and isolates."""
 
 
-def front_matter(title: str) -> str:
-    """Return YAML front matter giving the page title, already inert for the theme's templates."""
+def front_matter(title: str, meta: Mapping[str, str] | None = None) -> str:
+    """Return YAML front matter giving the page title, already inert for the theme's templates, then meta's keys.
+
+    meta's values are written as given: the caller has made them what the theme may print as it is (escaped),
+    on characters YAML allows.
+    """
     shown = escape.text(title)
     if _BIDI_CONTROLS.search(shown):
         # The theme puts the title where no element can isolate it (the window's title, beside the site's
         # name): FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE ends whatever direction it sets, there too.
         shown = f"\u2068{shown}\u2069"
     # A JSON string is a valid YAML double-quoted scalar, and far quicker to write than yaml.safe_dump.
-    return f"---\ntitle: {json.dumps(shown, ensure_ascii=False)}\n---\n\n"
+    lines = [f"title: {json.dumps(shown, ensure_ascii=False)}\n"]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in (meta or {}).items()]
+    return "---\n" + "".join(lines) + "---\n\n"
 
 
 def abstract_html(abstract: str) -> str:

@@ -27,6 +27,7 @@ from sitegen.model import (
     TagSource,
 )
 from sitegen.render import bibtex
+from sitegen.render.head import paper_head
 from sitegen.render.pages import abstract_html, curation, front_matter, paper_item
 from sitegen.text import escape
 from sitegen.text.latex import plain
@@ -67,7 +68,9 @@ def paper_page(a: Annotated, listing_pages: dict[str, str], related: Iterable[An
 
 def _heading(view: PaperView) -> str:
     title = plain(view.a.display_title)
-    out = front_matter(title) + f'<h1 class="sg-title">{escape.text(title)}</h1>\n\n'
+    head = paper_head(view.a)
+    out = (front_matter(title, {"description": head.description, "sitegen_head": head.html})
+           + f'<h1 class="sg-title">{escape.text(title)}</h1>\n\n')
     note = view.a.note
     if note and (note.rating or note.status):
         out += curation(note, "p") + "\n\n"

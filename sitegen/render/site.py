@@ -24,6 +24,7 @@ FAMILIES: tuple[tuple[str, Callable[[SiteContext], families.Output]], ...] = (
     ("feeds", families.feed_family),
     ("saved searches", families.saved_search_family),
     ("home", families.home_family),
+    ("robots", families.robots_family),
 )
 """Every page family, in the order the site is assembled."""
 NAV = ({"Home": "index.md"}, {"Topics": "topics/index.md"}, {"Dates": "dates/index.md"}, {"Stats": "stats.md"})

@@ -42,13 +42,23 @@ _RC = {
 
 
 @dataclass(frozen=True, slots=True)
+class Table:
+    """A chart's numbers, for a reader who cannot see the chart: column headings, then rows (the first cell of each
+    heads its row)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Chart:
-    """One chart: an id for the page, a heading, a caption and the SVG (empty when there is no data)."""
+    """One chart: an id for the page, a heading, a caption, the SVG (empty when there is no data) and its numbers."""
 
     key: str
     heading: str
     caption: str
     svg: str
+    table: Table | None = None
 
 
 def stats_page(annotated: Sequence[Annotated]) -> str:
@@ -63,10 +73,22 @@ def stats_page(annotated: Sequence[Annotated]) -> str:
         out.append(f"## {chart.heading}\n\n")
         if chart.svg:
             out.append(f'<figure class="sg-chart" id="{chart.key}" style="width: 100%">\n{chart.svg}\n'
-                       f"<figcaption>{escape.text(chart.caption)}</figcaption>\n</figure>\n\n")
+                       f"<figcaption>{escape.text(chart.caption)}</figcaption>\n</figure>\n{_numbers(chart)}\n")
         else:
             out.append(f"{escape.text(chart.caption)}\n\n")
     return "".join(out)
+
+
+def _numbers(chart: Chart) -> str:
+    """Return a chart's numbers as a table folded under the chart (raw HTML, no blank line: Markdown keeps it)."""
+    if chart.table is None:
+        return ""
+    head = "".join(f'<th scope="col">{escape.text(c)}</th>' for c in chart.table.columns)
+    rows = "".join(f'<tr><th scope="row">{escape.text(row[0])}</th>'
+                   + "".join(f"<td>{escape.text(cell)}</td>" for cell in row[1:]) + "</tr>\n"
+                   for row in chart.table.rows)
+    return (f'<details class="sg-chart-data">\n<summary>{escape.text(chart.heading)}: the numbers</summary>\n'
+            f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</details>\n")
 
 
 def charts(annotated: Sequence[Annotated]) -> list[Chart]:
@@ -99,7 +121,9 @@ def _monthly_chart(key: str, title: str, dates: Sequence[PartialDate], colour: s
     """Return a per-month bar chart of dates (all with a year); with no dates, the caption alone."""
     if not dates:
         return Chart(key, title, caption, "")
-    return Chart(key, title, caption, _monthly(key, title, Counter((d.year or 0, d.month) for d in dates), colour))
+    counts = Counter((d.year or 0, d.month) for d in dates)
+    table = Table(("Month", "Papers"), tuple((_month_name(ym), str(n)) for ym, n in sorted(counts.items())))
+    return Chart(key, title, caption, _monthly(key, title, counts, colour), table)
 
 
 def per_topic(annotated: Sequence[Annotated]) -> Chart:
@@ -124,7 +148,8 @@ def per_topic(annotated: Sequence[Annotated]) -> Chart:
         ax.set_xlabel("papers")
     return Chart("chart-topics", "Papers per topic", caption,
                  _draw("chart-topics", "Papers per topic", (WIDTH, 0.9 + 0.2 * len(shown)), draw,
-                       tuple((tag.name, n) for tag, n in shown)))
+                       tuple((tag.name, n) for tag, n in shown)),
+                 Table(("Topic", "Papers"), tuple((tag.name, str(n)) for tag, n in shown)))
 
 
 def code_share(annotated: Sequence[Annotated]) -> Chart:
@@ -155,7 +180,8 @@ def code_share(annotated: Sequence[Annotated]) -> Chart:
         ax.set_ylabel("with code links")
     return Chart("chart-code", "Papers with code links", caption,
                  _draw("chart-code", "Papers with code links", (WIDTH, 3.2), draw,
-                       tuple((g, coded[g], total[g]) for g in groups)))
+                       tuple((g, coded[g], total[g]) for g in groups)),
+                 _share_table("Year of publication", [(g, coded[g], total[g]) for g in groups]))
 
 
 def _monthly(key: str, title: str, counts: Counter[tuple[int, int]], colour: str) -> str:
@@ -198,8 +224,10 @@ def working_code(annotated: Sequence[Annotated]) -> Chart:
         ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
         ax.grid(axis="y")
         ax.set_ylabel("with working code")
+    table = _share_table("Check date", [(day.isoformat(), *_working_share(histories, day, counts=True))
+                                        for day in dates], "With working code", "Checked")
     return Chart("chart-working", title, caption,
-                 _draw("chart-working", title, (WIDTH, 3.0), draw, (tuple(dates), tuple(shares))))
+                 _draw("chart-working", title, (WIDTH, 3.0), draw, (tuple(dates), tuple(shares))), table)
 
 
 def _working_share(histories: list[list[tuple[Check, ...]]], day: datetime.date, counts: bool = False) -> Any:
@@ -256,8 +284,21 @@ def code_share_by_month(annotated: Sequence[Annotated]) -> Chart:
         ax.set_ylabel("with code links")
     caption = (f"Of the {sum(total.values())} papers with a publication month, the share that link to code (a "
                "repository in the abstract or on Hugging Face), month by month; months without papers are skipped.")
+    table = _share_table("Month", [(_month_name(ym), coded[ym], total[ym]) for ym in months if total[ym]])
     return Chart("chart-code-monthly", title, caption, _draw("chart-code-monthly", title, (WIDTH, 3.0), draw,
-                                                             tuple((ym, coded[ym], total[ym]) for ym in months)))
+                                                             tuple((ym, coded[ym], total[ym]) for ym in months)),
+                 table)
+
+
+def _share_table(first: str, rows: list[tuple[str, int, int]], part: str = "With code links",
+                 whole: str = "Papers") -> Table:
+    """Return a table of shares: a row's name, the part, the whole and the part's share of it."""
+    return Table((first, part, whole, "Share"),
+                 tuple((name, str(n), str(of), f"{100 * n / of:.0f}%" if of else "") for name, n, of in rows))
+
+
+def _month_name(ym: tuple[int, int]) -> str:
+    return f"{MONTHS[ym[1] - 1]} {ym[0]}"
 
 
 def _month_label(ym: tuple[int, int], yearly: bool) -> str:

@@ -43,9 +43,10 @@ class SearchFiles:
     files: dict[str, str]
 
 
-def page_for(docs: list[SearchDoc], topics: tuple[Tag, ...]) -> str:
-    """Return the search page's Markdown (its filters list the topics and years there are)."""
-    return search_page(topics, sorted({d.year for d in docs if d.year}, reverse=True))
+def page_for(docs: list[SearchDoc], topics: tuple[Tag, ...], feeds: tuple[dict[str, object], ...] = ()) -> str:
+    """Return the search page's Markdown (its filters list the topics and years there are; feeds: the saved
+    searches it offers to feed readers)."""
+    return search_page(topics, sorted({d.year for d in docs if d.year}, reverse=True), feeds)
 
 
 def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | None = None,

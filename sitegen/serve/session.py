@@ -29,7 +29,8 @@ from sitegen.errors import Report, SitegenError
 from sitegen.pipeline import BuildOptions, Served, build_served, project_paths, read_notes, update_notes
 from sitegen.serve.watch import Snapshot
 
-KEPT = "error: a note could not be read; the last good site stays (fix the note and save it again)"
+KEPT = "the last good site stays until it is fixed"
+"""Said of a note that could not be read (the problem's own line ends with it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,14 @@ class Session:
         return all(path.parent == notes and path.suffix == ".md" for path in changed)
 
     def _problems(self, lines: list[str]) -> None:
-        self.problems = lines
+        """Take lines as the problems now; on the terminal, say each new one once, and each one gone."""
+        before, self.problems = self.problems, lines
+        for line in before:
+            if line not in lines:
+                print(f"fixed: {line.split(': ', 1)[1]}", file=self.out)
         for line in lines:
-            print(line, file=self.out)
+            if line not in before:
+                print(line, file=self.out)
 
     def _full(self, start: float) -> Rebuilt:
         report = Report()
@@ -97,7 +103,12 @@ class Session:
         try:
             result, self.served = build_served(self.options, report, tolerated)
         except SitegenError as exc:
-            self._problems([f"warning: {line}" for line in report.warnings] + [f"error: {exc}"])
+            unread = set(report.skipped) - (tolerated or frozenset())
+            lines = [f"error: {problem}; {KEPT}" if problem.skipped and problem.path in unread else
+                     f"warning: {problem}" for problem in report.problems]
+            if not unread:  # the error is not a file's: say it
+                lines.append(f"error: {exc}")
+            self._problems(lines)
             return Rebuilt("refused", 0, round(time.perf_counter() - start, 3))
         self.full_problems = [f"warning: {line}" for line in [*report.warnings, *self.served.warnings]]
         self._problems(self.full_problems)
@@ -107,8 +118,11 @@ class Session:
         """Update the pages a change of notes touches; None when the change needs a full build."""
         report = Report()
         notes = read_notes(served, self.options.archive, report)
-        if set(report.skipped) - served.built.skipped:
-            self._problems([*self._kept(report), KEPT])
+        unread = set(report.skipped) - served.built.skipped
+        if unread:
+            kept = [line for line in self.full_problems if str(self.options.archive / "notes") not in line]
+            self._problems(kept + [f"error: {problem}; {KEPT}" if problem.path in unread else f"warning: {problem}"
+                                   for problem in report.problems])
             return Rebuilt("refused", 0, round(time.perf_counter() - start, 3))
         update = update_notes(served, notes, show)
         if update is None:

@@ -56,12 +56,35 @@ def clean(text: str) -> str:
             text = _WRAPPER.sub(r"\1", text)
     if "\\" in text:
         text = _ESCAPED.sub(_literal, text)
+        text = _protect_math(text, lambda part: _MACRO.sub(_macro, part))
     if any(ch in text for ch in "^_{~"):
         text = _protect_math(text, _outside_math)
     for raw, shown in _QUOTES:
         if raw in text:
             text = text.replace(raw, shown)
     return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+# A macro left in the text, outside math: known ones become the text they print, a Greek letter its letter; any
+# other shows its argument when it has one (`\\cite{x}`, `\\footnote{…}`), else its own name as a plain word (an
+# author's `\\mone` for their model). Never raw. Not after a letter, digit, colon or slash: `C:\\Users` is a path.
+_MACRO = re.compile(r"(?<![\w:/\\])\\([A-Za-z]+)(?:\{([^{}\\]{0,200})\})?")
+_WORDS = {"aka": "a.k.a.", "ie": "i.e.", "eg": "e.g.", "etal": "et al.", "etc": "etc.", "wrt": "w.r.t.", "vs": "vs.",
+          "cf": "cf.", "resp": "resp.", "ldots": "\u2026", "dots": "\u2026", "textellipsis": "\u2026",
+          "textendash": "\u2013", "textemdash": "\u2014", "textasciitilde": "~", "LaTeX": "LaTeX", "TeX": "TeX",
+          "quad": " ", "qquad": " ", "newline": " ", "par": " ", "noindent": "", "xspace": "", "textbar": "|"}
+_GREEK = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
+                    "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"})
+
+
+def _macro(match: re.Match[str]) -> str:
+    name, argument = match[1], match[2]
+    if name in _WORDS:
+        return _WORDS[name] + (argument or "")  # `\\eg{}`: the braces only end the macro's name
+    if name.lower() in _GREEK:
+        case = "CAPITAL" if name[0].isupper() else "SMALL"
+        return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}") + (argument or "")
+    return argument if argument is not None else name
 
 
 def _href(match: re.Match[str]) -> str:

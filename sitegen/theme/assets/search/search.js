@@ -5,6 +5,10 @@
  * a right-to-left override in a title or a name cannot reverse the date or the words beside it.
  *
  * The page's URL holds the search (?q=…&topic=…&year=…&code=1 or code=working), so every search is a link.
+ *
+ * The results are a plain list of links (no listbox: a result holds several links, and nothing interactive may sit
+ * inside an option). The arrow keys move the focus from the box down the results' titles and back; Enter on a
+ * title follows it, as on any link.
  */
 (function () {
   "use strict";
@@ -36,7 +40,7 @@
   feed.hidden = true;
   status.parentNode.insertBefore(feed, status.nextSibling);
 
-  var engine = null, generation = 0, shown = [], rendered = 0, active = -1, urlTimer = 0;
+  var engine = null, generation = 0, shown = [], rendered = 0, urlTimer = 0;
 
   /* A search in the page's address starts at once; otherwise the index waits for the page to have loaded. */
   var eager = new URLSearchParams(location.search).has("q");
@@ -116,9 +120,8 @@
   function show(hits, mine, built) {
     shown = hits;
     rendered = 0;
-    select(-1);
+    if (results.contains(document.activeElement)) input.focus();
     results.textContent = "";
-    input.setAttribute("aria-expanded", hits.length ? "true" : "false");
     more.hidden = true;
     return built ? showMore(built, mine) : Promise.resolve();
   }
@@ -195,8 +198,6 @@
     li.className = "sg-result";
     li.hidden = false;
     li.id = "sg-result-" + n;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", "false");
     var title = isolated("a", "sg-result__title");
     title.href = "papers/" + encodeURIComponent(doc.slug) + ".html";
     var parts = doc.title.split(SEPARATORS);
@@ -255,17 +256,16 @@
     if (end < parts.length) snippet.appendChild(document.createTextNode(" …"));
   }
 
-  function select(n) {
-    var items = results.children;
-    if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
-    active = n >= 0 && n < items.length ? n : -1;
-    if (active >= 0) {
-      items[active].setAttribute("aria-selected", "true");
-      input.setAttribute("aria-activedescendant", items[active].id);
-      items[active].scrollIntoView({ block: "nearest" });
-    } else {
-      input.removeAttribute("aria-activedescendant");
-    }
+  /* The results' title links, in order. */
+  function titles() {
+    return Array.prototype.slice.call(results.querySelectorAll("li.sg-result > .sg-result__title"));
+  }
+
+  /* Focus result n's title (-1 or past the last: the search box). */
+  function focusResult(n) {
+    var links = titles();
+    if (n >= 0 && n < links.length) links[n].focus();
+    else input.focus();
   }
 
   function scheduleUrl(text, chosen) {
@@ -295,20 +295,26 @@
   input.addEventListener("input", run);
   input.addEventListener("focus", function () { if (!stats.indexReady) ready().catch(function () {}); });
   input.addEventListener("keydown", function (event) {
-    var count = results.children.length;
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (!count) return;
+    var count = titles().length;
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && count) {
       event.preventDefault();
-      var next = active + (event.key === "ArrowDown" ? 1 : -1);
-      if (next >= count) next = 0;
-      if (next < -1) next = count - 1;
-      select(next);
+      focusResult(event.key === "ArrowDown" ? 0 : count - 1);
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (active >= 0) window.location.href = results.children[active].querySelector("a").href;
-      else run();
-    } else if (event.key === "Escape" && active >= 0) {
-      select(-1);
+      run();
+    }
+  });
+  /* On a result's title: the arrows go to the next or previous title (up from the first: the box), Escape back to
+     the box. */
+  results.addEventListener("keydown", function (event) {
+    var at = titles().indexOf(event.target);
+    if (at < 0) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var next = at + (event.key === "ArrowDown" ? 1 : -1);
+      focusResult(next >= titles().length ? 0 : next);
+    } else if (event.key === "Escape") {
+      focusResult(-1);
     }
   });
   [topic, year, code].forEach(function (control) { control.addEventListener("change", run); });
