@@ -381,3 +381,16 @@ def test_hub_ids_are_checked_again_before_they_become_links():
     assert not [quoted for quoted in ('a"b', "a&quot;b", "a&#34;b") if quoted in page]
     assert "**Hugging Face: 2 models, 1 space cite this paper**" in page
     assert "- Models: " in page and "Spaces:" not in page  # a kind with no well-formed id lists none
+
+
+def test_a_papers_topics_are_listed_apart():
+    from sitegen.model import Paper, Sighting, Tag
+
+    taxonomy = Taxonomy([(Tag("pruning", "Pruning & sparsity"), ["prun*"]),
+                         (Tag("llm-compression", "LLM compression"), ["compress*"])])
+    paper = Paper(slug="p", title="Pruning to compress", abstract="We prune to compress models.", author_count=None,
+                  published=None, upvote_count=None, seen_in=(Sighting("x.txt", None, None, 1),))
+    page = paper_page(annotate_one(paper, taxonomy), {"x.txt": "listing-x"})
+    (line,) = [line for line in page.splitlines() if line.startswith("Topics: ")]
+    assert line == ('Topics: [Pruning &#38; sparsity](../topics/pruning.md "matched: prun&#42;"), '
+                    '[LLM compression](../topics/llm-compression.md "matched: compress&#42;")')

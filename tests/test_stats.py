@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bs4 import BeautifulSoup
@@ -92,3 +93,22 @@ def test_an_archive_without_dates_says_so_instead_of_drawing(tmp_path):
     assert "No paper states a publication date with its year." in text
     assert "No listing states its capture year." in text
     assert [f["id"] for f in soup.select("figure.sg-chart")] == ["chart-topics", "chart-code"]
+
+
+def test_the_code_share_line_breaks_at_months_without_papers(monkeypatch):
+    from matplotlib.axes import Axes
+
+    lines: list[list[int]] = []
+    plot = Axes.plot
+
+    def recorded(self, x, *args, **kwargs):
+        lines.append(list(x))
+        return plot(self, x, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "plot", recorded)
+    monkeypatch.setattr(stats, "_drawn", {})  # drawn now, not taken from the process's charts
+    papers = [a for a in _papers() if a.paper.published and a.paper.published.month != 3]  # no March at all
+    chart = stats.code_share_by_month(papers)
+    assert chart.svg and len(lines) > 1  # one line per run of months with papers
+    assert all(b - a == 1 for run in lines for a, b in itertools.pairwise(run))
+    assert "a month without papers is a gap in the line" in chart.caption

@@ -136,13 +136,25 @@ def dates_overview(months: list[tuple[int, int, int]], listings: list[tuple[List
     out.extend(f"- **{y}**: {' · '.join(links)}\n" for y, links in by_year.items())
     out.append("\n")
     if undated or year_unknown:
-        out.append(f"{undated} papers state no publication date and {year_unknown} state one without a year; "
-                   "they are listed under the listings they were seen in.\n\n")
+        out.append(f"Not in a month above: {_undated(undated, year_unknown)}. Find them under the listings "
+                   "that showed them, below.\n\n")
     out.append("## By listing capture date\n\n| Listing | Captured | Papers |\n| --- | --- | ---: |\n")
     for listing, page, count in listings:
         captured = listing.captured.display() if listing.captured else "unknown"
         out.append(f"| [{escape.text(listing.name)}]({page}.md) | {captured} | {count} |\n")
     return "".join(out)
+
+
+def _undated(undated: int, year_unknown: int) -> str:
+    """Say plainly how many papers have no date, and how many a date without its year (only what there is)."""
+    parts = [f"{counted(undated, 'paper')} with no publication date" if undated else "",
+             f"{counted(year_unknown, 'paper')} whose date has no year" if year_unknown else ""]
+    return " and ".join(part for part in parts if part)
+
+
+def counted(n: int, word: str) -> str:
+    """Return "1 paper", "2,000 papers": a count and its word, plural unless one."""
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
 
 
 def home_page(site_name: str, counts: SiteCounts, newest: list[Annotated],

@@ -28,7 +28,7 @@ from sitegen.model import (
 )
 from sitegen.render import bibtex
 from sitegen.render.head import paper_head
-from sitegen.render.pages import abstract_html, curation, front_matter, paper_item
+from sitegen.render.pages import abstract_html, counted, curation, front_matter, paper_item
 from sitegen.text import escape
 from sitegen.text.latex import plain
 from sitegen.text.links import clean_url
@@ -113,11 +113,11 @@ def _facts(view: PaperView) -> str:
     a, p = view.a, view.a.paper
     facts = [f"Published {p.published.display()}" if p.published else "Publication date not stated"]
     if p.author_count is not None:
-        facts.append(_count(p.author_count, "author"))
+        facts.append(counted(p.author_count, "author"))
     if p.upvote_count is not None:
-        facts.append(_count(p.upvote_count, "upvote"))
+        facts.append(counted(p.upvote_count, "upvote"))
     if p.facts.comments:  # 0 comments says nothing worth a place on the line
-        facts.append(_count(p.facts.comments, "comment") + " on Hugging Face")
+        facts.append(counted(p.facts.comments, "comment") + " on Hugging Face")
     if a.arxiv_id:
         updated = p.facts.updated
         # The first version's date is the publication date already shown.
@@ -131,7 +131,7 @@ def _facts(view: PaperView) -> str:
 def _topics(view: PaperView) -> str:
     if not view.a.tags:
         return ""
-    tags = " ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m)}\")" for m in view.a.tags)
+    tags = ", ".join(f"[{escape.text(m.tag.name)}](../topics/{m.tag.slug}.md \"{_why(m)}\")" for m in view.a.tags)
     return f"Topics: {tags}\n\n"
 
 
@@ -197,7 +197,7 @@ def _hub(repos: HubRepos | None) -> Iterable[str]:
         ("space", repos.spaces, repos.space_count, "spaces/")) if count]
     if not kinds:
         return
-    yield f"**Hugging Face: {', '.join(_count(count, word) for word, _, count, _ in kinds)} cite this paper**\n\n"
+    yield f"**Hugging Face: {', '.join(counted(count, word) for word, _, count, _ in kinds)} cite this paper**\n\n"
     for word, ids, count, prefix in kinds:
         shown = [_anchor(f"https://huggingface.co/{prefix}{i}", i) for i in ids[:HUB_SHOWN] if _HUB_ID.fullmatch(i)]
         if shown:
@@ -337,15 +337,13 @@ def _seen_in(view: PaperView) -> str:
     out = ["## Seen in\n\n"]
     for s in view.a.paper.seen_in:
         captured = s.captured.display() if s.captured else "capture date unknown"
-        votes = f", {_count(s.upvote_count, 'upvote')}" if s.upvote_count is not None else ""
+        votes = f", {counted(s.upvote_count, 'upvote')}" if s.upvote_count is not None else ""
         where = f"line {s.line}" if s.source is SourceKind.PASTE else f"paper {s.line} of the API's list"
         out.append(f"- [{escape.text(s.listing)}](../dates/{view.listing_pages[s.listing]}.md), "
                    f"captured {captured}, {where}{votes}\n")
     return "".join(out)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' if n != 1 else ''}"
 
 
 SECTIONS: tuple[Callable[[PaperView], str], ...] = (

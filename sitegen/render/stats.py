@@ -276,14 +276,20 @@ def code_share_by_month(annotated: Sequence[Annotated]) -> Chart:
 
     def draw(ax: Axes) -> None:
         shown = [i for i, ym in enumerate(months) if total.get(ym)]
-        ax.plot(shown, [100 * coded[months[i]] / total[months[i]] for i in shown], color=BAR, marker="o",
-                markersize=3, linewidth=1.2)
+        share = {i: 100 * coded[months[i]] / total[months[i]] for i in shown}
+        for run in _runs(shown):  # a month without papers is a gap in the line, not a bridge over it
+            ax.plot(run, [share[i] for i in run], color=BAR, linewidth=1.2)
+        # Each point's area grows with the papers it stands on: a month of one paper is a dot, not a verdict.
+        ax.scatter(shown, [share[i] for i in shown], s=[6 + 6 * total[months[i]] ** 0.5 for i in shown],
+                   color=BAR, zorder=3)
         _month_axis(ax, months)
         ax.set_ylim(0, 105)
         ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
         ax.set_ylabel("with code links")
     caption = (f"Of the {sum(total.values())} papers with a publication month, the share that link to code (a "
-               "repository in the abstract or on Hugging Face), month by month; months without papers are skipped.")
+               "repository in the abstract or on Hugging Face), month by month. A point's size shows how many "
+               "papers it stands on (the table below gives each month's count); a month without papers is a gap "
+               "in the line.")
     table = _share_table("Month", [(_month_name(ym), coded[ym], total[ym]) for ym in months if total[ym]])
     return Chart("chart-code-monthly", title, caption, _draw("chart-code-monthly", title, (WIDTH, 3.0), draw,
                                                              tuple((ym, coded[ym], total[ym]) for ym in months)),
@@ -295,6 +301,17 @@ def _share_table(first: str, rows: list[tuple[str, int, int]], part: str = "With
     """Return a table of shares: a row's name, the part, the whole and the part's share of it."""
     return Table((first, part, whole, "Share"),
                  tuple((name, str(n), str(of), f"{100 * n / of:.0f}%" if of else "") for name, n, of in rows))
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Split ascending indices into runs of consecutive ones: [1, 2, 4] -> [[1, 2], [4]]."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _month_name(ym: tuple[int, int]) -> str:
