@@ -128,6 +128,12 @@ class BuildResult:
     listing_count: int = 0
     topic_count: int = 0
     page_count: int = 0
+    """The generated pages."""
+    rendered_count: int = 0
+    """The pages MkDocs rendered: every page of a clean build, the changed ones of a rebuild (the others keep
+    their HTML from the previous build)."""
+    site_page_count: int = 0
+    """Every page MkDocs has in the site (the generated ones, the search page and the hand-written ones)."""
     report: Report = field(default_factory=Report)
     seconds: dict[str, float] = field(default_factory=dict)
     """Each stage's seconds; "index" is the search index's own time, overlapped with "mkdocs"."""
@@ -232,6 +238,7 @@ def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | No
     result.paper_count, result.entry_count = len(annotated), contents.entry_count
     result.duplicate_count, result.listing_count = contents.duplicate_count, len(contents.listings)
     result.topic_count, result.page_count = len(rendered.topics), len(rendered.pages)
+    result.rendered_count, result.site_page_count = staged.rendered, staged.page_total
     return result, Built(contents, annotated, site, rendered, staged, frozenset(report.skipped))
 
 

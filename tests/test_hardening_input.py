@@ -163,7 +163,7 @@ HOSTILE_CONFIG = CONFIG + f"extra:\n  sitegen:\n    feeds:\n      - {{name: {jso
 SPOOFED_ITEM = re.compile(rf'<li><a href="(?:[./]*papers/)?spoofed-pruning-title\.html"><bdi>{RLO}Spoofed pruning title'
                           r'</bdi></a> <small>Jan 5, 2024</small> <small class="sg-withdrawn-badge"[^>]*>withdrawn</small>')
 PLAIN_ITEM = re.compile(r'<li><a href="[./]*papers/plain-pruning-paper\.html"><bdi>Plain pruning paper</bdi></a> '
-                        r'<small>Jan 6, 2024</small></li>')
+                        r'<small>Jan 6, 2024</small> <span class="sg-card">')
 
 
 @pytest.fixture(scope="module")

@@ -115,9 +115,7 @@ def _serve(session: Session, host: str, port: int) -> int:
     def rebuild() -> None:
         done = session.rebuild(server.show)
         if done.kind in ("quick", "full"):
-            noun = "page" if done.pages == 1 else "pages"
-            print(f"Rebuilt {done.pages} {noun} ({done.kind}) in {done.seconds:.2f} s", file=sys.stderr,
-                  flush=True)
+            print(done.line(), file=sys.stderr, flush=True)
 
     server = Server(rebuild, host, port, session.options.site_dir, session.notice)
     for path in session.watched:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,6 +148,23 @@ def unchanged(digests: Mapping[str, str], previous: Mapping[str, str] | None) ->
     if not previous:
         return frozenset()
     return frozenset(rel for rel, digest in digests.items() if previous.get(rel) == digest)
+
+
+def rendered_pages(layout: Layout, sources: Iterable[str]) -> int:
+    """Return how many pages (sources: the docs' paths) MkDocs wrote into the staging folder in this build: those
+    whose HTML there is not the copy start() carried from the previous site, with the time the record gives it."""
+    made = _made(_read_record(_record(layout.work, layout.site))) or {}
+    count = 0
+    for rel in sources:
+        if not rel.endswith(".md"):
+            continue
+        html = f"{rel.removesuffix('.md')}.html"
+        try:
+            info = (layout.staging / html).stat(follow_symlinks=False)
+        except OSError:
+            continue
+        count += made.get(html) != (info.st_size, info.st_mtime_ns)
+    return count
 
 
 def remove_stale(staging: Path, sources: set[str]) -> int:

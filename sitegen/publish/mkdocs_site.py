@@ -162,9 +162,23 @@ def derived_config(project: Project, docs: Path, site_dir: Path, nav: list[dict[
         "not_in_nav": NOT_IN_NAV,
         "validation": config.get("validation") or VALIDATION,
         "extra_css": ["assets/sitegen.css", *(config.get("extra_css") or [])],
-        "hooks": [str(hooks_file()), *(config.get("hooks") or [])],
+        "hooks": [str(hooks_file()), *_project_hooks(project)],
     })
     return config
+
+
+PLAIN_GUARD = "plain_mkdocs.py"
+"""The hook that stops a plain `mkdocs build` of the project's mkdocs.yml (publish/plain_mkdocs.py): left out of
+the derived config, which builds the archive."""
+
+
+def _project_hooks(project: Project) -> list[Any]:
+    """The project's own hooks but the guard, as paths from its folder (the derived config is in the work folder)."""
+    hooks = project.config.get("hooks") or []
+    if not isinstance(hooks, list):
+        return [hooks]  # MkDocs says what is wrong with it
+    folder = project.config_file.parent if project.config_file else Path.cwd()
+    return [str((folder / str(hook)).resolve()) for hook in hooks if Path(str(hook)).name != PLAIN_GUARD]
 
 
 def _hand_written_nav(project: Project) -> list[Any]:

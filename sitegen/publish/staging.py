@@ -50,6 +50,10 @@ class Staged:
     """(K, N) when it is part K of a sharded build."""
     digest: str = ""
     """For a part: what it was built from (publish/parts.py)."""
+    rendered: int = 0
+    """The pages MkDocs rendered (a rebuild renders only what changed; the others keep their HTML)."""
+    page_total: int = 0
+    """The site's pages (generated and hand-written), rendered or kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +101,16 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
                                      dirty=previous is not None, docs=docs,
                                      unchanged=incremental.unchanged(digests, previous))
         warnings = _render(each, plan(pages, split))
+        sources = docs.sources()
         if previous is not None:
-            incremental.remove_stale(layout.staging, set(docs.sources()))
+            incremental.remove_stale(layout.staging, set(sources))
+        rendered = incremental.rendered_pages(layout, sources)
     for message in warnings:
         report.warn(f"MkDocs: {message}")
     part = (split.shard + 1, split.shards) if split.shards > 1 else None
     digest = parts.inputs_digest(config, docs, mkdocs_site.theme_dir(), epoch) if part else ""
-    return Staged(layout, stamp, markdown, digests, docs, config_path, epoch, part, digest)
+    return Staged(layout, stamp, markdown, digests, docs, config_path, epoch, part, digest, rendered,
+                  sum(rel.endswith(".md") for rel in sources))
 
 
 def _render(run: mkdocs_site.MkDocsRun, renders: list[Share]) -> list[str]:

@@ -18,6 +18,8 @@ from sitegen.render.stats import stats_page
 from sitegen.text import escape
 
 NEWEST_ON_HOME = 20
+NEWEST_DAY_ON_HOME = 30
+"""Papers of the newest capture day the home page leads with; the day's listing pages show them all."""
 TOP_TOPICS_ON_HOME = 12
 PARALLEL_FROM = 2000
 """Paper pages are most of the rendering: from this many, the second core renders half of them."""
@@ -142,11 +144,30 @@ def saved_search_family(site: SiteContext) -> Output:
 
 
 def home_family(site: SiteContext) -> Output:
-    """The home page: counts, top topics, newest papers, the feeds (linked, and offered to feed readers)."""
-    home = pages.home_page(site.options.site_name, site.counts, list(site.newest[:NEWEST_ON_HOME]),
-                           site.topic_sizes()[:TOP_TOPICS_ON_HOME], feeds=site.latest is not None)
+    """The home page: the newest day's papers, top topics, newest papers, the feeds (linked, and offered to feed
+    readers)."""
+    day = newest_day(site)
+    shown = {a.slug for a in day.papers} if day else set()
+    newest = tuple(a for a in site.newest[:NEWEST_ON_HOME + len(shown)] if a.slug not in shown)[:NEWEST_ON_HOME]
+    view = pages.HomeView(site.options.site_name, site.counts, newest, tuple(site.topic_sizes()[:TOP_TOPICS_ON_HOME]),
+                          feeds=site.latest is not None, day=day)
     made = {"feed.xml": "", "feed.json": ""} if site.latest is not None else {}
-    return Output({"index.md": _offering(home, site.options.site_name, made)})
+    return Output({"index.md": _offering(pages.home_page(view), site.options.site_name, made)})
+
+
+def newest_day(site: SiteContext) -> pages.NewestDay | None:
+    """Return the newest capture day's papers, in its listings' order (each once); None when no listing has a
+    capture date."""
+    captured = site.listings[0].captured if site.listings else None
+    if captured is None:
+        return None
+    listings = sorted(listing.name for listing in site.listings if listing.captured == captured)
+    papers: dict[str, Annotated] = {}
+    for name in listings:
+        for a in site.in_listing.get(name, []):
+            papers.setdefault(a.slug, a)
+    return pages.NewestDay(captured, tuple((name, site.listing_pages[name]) for name in listings),
+                           tuple(papers.values())[:NEWEST_DAY_ON_HOME], len(papers))
 
 
 def robots_family(site: SiteContext) -> Output:

@@ -2,6 +2,7 @@
 
 latex2mathml can emit attributes from its input (`\\color{…}` -> mathcolor, `\\href`); the output is
 re-built from an allow-list of elements and attributes, and anything else makes the math stay literal text.
+Abstracts (render/pages.py) and curators' notes (note_math(), the math of their prose) get the same MathML.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from html.parser import HTMLParser
 from latex2mathml.converter import convert
 
 from sitegen.text import escape
+from sitegen.text.note_math import math_spans
 
 _ELEMENTS = {
     "math", "mrow", "mi", "mn", "mo", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mtext",
@@ -88,3 +90,19 @@ def to_mathml(source: str) -> str | None:
     if not parser.ok:
         return None
     return "".join(parser.out)
+
+
+def note_math(markdown: str) -> str:
+    """Return a note's Markdown with the `$…$` math of its prose as sanitised MathML (literal text if unsafe).
+
+    Code, HTML and addresses keep their dollars (text/note_math.py). Each MathML stands in a <span>: Python-Markdown
+    takes a line that starts with <math>, a block-level element to it, for an HTML block that ends its paragraph.
+    """
+    out, last = [], 0
+    for start, end in math_spans(markdown):
+        source = markdown[start:end]
+        mathml = to_mathml(source)
+        out += [markdown[last:start], f'<span class="sg-math">{mathml}</span>' if mathml else escape.inline(source)]
+        last = end
+    out.append(markdown[last:])
+    return "".join(out)

@@ -28,6 +28,7 @@ from sitegen.model import (
 )
 from sitegen.render import bibtex
 from sitegen.render.head import paper_head
+from sitegen.render.math import note_math
 from sitegen.render.pages import abstract_html, counted, curation, front_matter, paper_item
 from sitegen.text import escape
 from sitegen.text.latex import plain
@@ -143,7 +144,7 @@ def _why(match: TagMatch) -> str:
 
 
 def _note(view: PaperView) -> str:
-    """The curator's note: its added topics, then its Markdown as written (headings moved down)."""
+    """The curator's note: its added topics, then its Markdown as written (headings moved down, math as MathML)."""
     note: Note | None = view.a.note
     if not note or not (note.body.strip() or note.tags):
         return ""
@@ -151,7 +152,7 @@ def _note(view: PaperView) -> str:
     if note.tags:
         out += "Tags: " + " ".join(f"[{escape.text(tag.name)}](../topics/{tag.slug}.md)" for tag in note.tags) + "\n\n"
     if note.body.strip():
-        out += embeddable(note.body) + "\n\n"
+        out += note_math(embeddable(note.body)) + "\n\n"
     return out
 
 

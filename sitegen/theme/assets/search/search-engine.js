@@ -5,8 +5,13 @@
  * with lunr.js 2.3.9: the scores are lunr's own. It knows nothing of the page: search.js draws the results.
  *
  *   sitegenEngine.open()                       -> Promise of an Engine (lunr.js and the manifest)
- *   engine.search(text, {topic, year, code})   -> Promise of {hits: [{ref, score, terms}], corrected, also, typeMore}
- *   engine.docs(refs), engine.abstract(ref), engine.matches(word, terms), engine.hasWords(text), engine.feeds
+ *   engine.search(text, {topic, year, code}, finished)
+ *                                              -> Promise of {hits: [{ref, score, terms}], corrected, also, typeMore}
+ *   engine.docs(refs), engine.abstract(ref), engine.matches(word, terms), engine.hasWords(text, finished),
+ *   engine.feeds
+ *
+ * While a query is typed, its last word (unless a space follows it) is a prefix; a finished query (a link's, or
+ * one sent with Enter: `finished` true) has whole words only, so a misspelt last word is corrected like any other.
  *
  * Beyond lunr: a word that matches nothing is corrected to the index's likeliest term one edit away (two for
  * long words); "quoted phrases" and a query that is a paper's title, or the start of one, rank those papers
@@ -67,15 +72,16 @@
   }
 
   /* The query as typed: its words in order, its quoted phrases (two words or more), and whether the last word
-     is still being typed. An arXiv id loses its `arXiv:` or its arXiv or Hugging Face address, and its version. */
-  function parse(text) {
+     is still being typed (never in a finished query). An arXiv id loses its `arXiv:` or its arXiv or Hugging Face
+     address, and its version. */
+  function parse(text, finished) {
     var cleaned = text.replace(ARXIV, " ").replace(ARXIV_VERSION, "$1"), phrases = [];
     cleaned.replace(/"([^"]*)"/g, function (whole, inner) {
       var list = words(inner);
       if (list.length > 1) phrases.push(list);
       return whole;
     });
-    return { words: words(cleaned), phrases: phrases, typing: ENDS_IN_WORD.test(text) };
+    return { words: words(cleaned), phrases: phrases, typing: !finished && ENDS_IN_WORD.test(text) };
   }
 
   /* Whether list holds run as consecutive words (from `from`, the last one as a prefix when `open`). */
@@ -430,17 +436,17 @@
   };
 
   /* Whether text has a word to search for (not only stop words or punctuation). */
-  Engine.prototype.hasWords = function (text) {
-    var parsed = parse(text), last = parsed.words.length - 1;
+  Engine.prototype.hasWords = function (text, finished) {
+    var parsed = parse(text, finished), last = parsed.words.length - 1;
     return parsed.words.some(function (word, i) { return !isStopWord(word) || (parsed.typing && i === last); });
   };
 
   /* Return {hits, corrected}: the hits ({ref, score, terms}) that match every word of text and pass the
      filters, best first, and the query as searched when a word was corrected (else null). Text without a word
      matches every paper the filters pass (none when no filter is set). The query is built with lunr's API,
-     never parsed, so `foo:`, `~` or `^` typed by accident are just text. */
-  Engine.prototype.search = function (text, filters) {
-    var self = this, chosen = filters || {}, parsed = parse(text), plan = this.plan(parsed);
+     never parsed, so `foo:`, `~` or `^` typed by accident are just text. When finished, no word is a prefix. */
+  Engine.prototype.search = function (text, filters, finished) {
+    var self = this, chosen = filters || {}, parsed = parse(text, finished), plan = this.plan(parsed);
     if (!clauses(plan).clauses.length && !plan.some(function (w) { return w.typing; })) {
       if (!(chosen.topic || chosen.year || chosen.code)) return Promise.resolve({ hits: [], corrected: null });
       var all = [];

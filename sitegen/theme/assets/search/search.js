@@ -5,6 +5,8 @@
  * a right-to-left override in a title or a name cannot reverse the date or the words beside it.
  *
  * The page's URL holds the search (?q=…&topic=…&year=…&code=1 or code=working), so every search is a link.
+ * A link's query is finished, as is one sent with Enter: its last word is a whole word (corrected when misspelt,
+ * and the status line says so), not a prefix still being typed. Typing makes it a prefix again.
  *
  * The results are a plain list of links (no listbox: a result holds several links, and nothing interactive may sit
  * inside an option). The arrow keys move the focus from the box down the results' titles and back; Enter on a
@@ -41,6 +43,7 @@
   status.parentNode.insertBefore(feed, status.nextSibling);
 
   var engine = null, generation = 0, shown = [], rendered = 0, urlTimer = 0;
+  var finished = null;                     // the text of the finished query (a link's, or sent with Enter)
 
   /* A search in the page's address starts at once; otherwise the index waits for the page to have loaded. */
   var eager = new URLSearchParams(location.search).has("q");
@@ -75,8 +78,14 @@
     results.setAttribute("data-search", JSON.stringify([text, chosen.topic, chosen.year, chosen.code]));
   }
 
+  /* Search for the box's text as finished: the link's query, or Enter. */
+  function runFinished() {
+    finished = input.value;
+    run();
+  }
+
   function run() {
-    var text = input.value, chosen = filters();
+    var text = input.value, chosen = filters(), done = text === finished;
     var filtering = Boolean(chosen.topic || chosen.year || chosen.code);
     var mine = ++generation;
     scheduleUrl(text, chosen);
@@ -89,13 +98,13 @@
     if (!stats.indexReady) status.textContent = "Loading the search index…";
     ready().then(function (built) {
       if (mine !== generation) return null;
-      if (!filtering && !built.hasWords(text)) {
+      if (!filtering && !built.hasWords(text, done)) {
         show([], mine, built);
         showFeed(built, text, chosen);
         finish(text, chosen, "Type a word to search.");
         return null;
       }
-      return built.search(text, chosen).then(function (found) {
+      return built.search(text, chosen, done).then(function (found) {
         if (mine !== generation) return null;
         return show(found.hits, mine, built).then(function () {
           if (mine !== generation) return;
@@ -301,7 +310,7 @@
       focusResult(event.key === "ArrowDown" ? 0 : count - 1);
     } else if (event.key === "Enter") {
       event.preventDefault();
-      run();
+      runFinished();
     }
   });
   /* On a result's title: the arrows go to the next or previous title (up from the first: the box), Escape back to
@@ -318,7 +327,7 @@
     }
   });
   [topic, year, code].forEach(function (control) { control.addEventListener("change", run); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); runFinished(); });
   more.addEventListener("click", function () {
     ready().then(function (built) { return showMore(built, generation); }).catch(function () {});
   });
@@ -331,7 +340,7 @@
       var box = header.querySelector("input[name=q]");
       if (box.value) input.value = box.value;
       input.focus();
-      run();
+      runFinished();
     });
   }
 
@@ -340,5 +349,5 @@
   setSelect(topic, params.get("topic"));
   setSelect(year, params.get("year"));
   setSelect(code, params.get("code"));
-  if (input.value || params.has("topic") || params.has("year") || params.has("code")) run();
+  if (input.value || params.has("topic") || params.has("year") || params.has("code")) runFinished();
 })();
