@@ -29,7 +29,7 @@ _WATCH_SECONDS = 1.0
 class Beside(Generic[T]):
     """A function running beside this process: its result, and its own time."""
 
-    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], here: bool = False) -> None:
         self._value: T | None = None
         self._error: BaseException | None = None
         self._done = False
@@ -37,7 +37,7 @@ class Beside(Generic[T]):
         """The function's own running time (it overlaps the parent's work)."""
         self._process: Any = None
         self._conn: Connection | None = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if here or "fork" not in multiprocessing.get_all_start_methods():
             self._finish(_call(fn, args))
             return
         receive, send = multiprocessing.Pipe(duplex=False)
@@ -77,10 +77,16 @@ class Beside(Generic[T]):
             self._conn = None
 
 
+FORK_FROM = 50
+"""Papers from which work goes to the second core: below, a fork (some 20 ms) costs more than the work."""
+
+
 @contextlib.contextmanager
-def beside(fn: Callable[..., T], *args: Any) -> Iterator[Beside[T]]:
-    """Run fn(*args) on the second core for the length of the block; a block that fails stops it."""
-    running = Beside(fn, args)
+def beside(fn: Callable[..., T], *args: Any, here: bool = False) -> Iterator[Beside[T]]:
+    """Run fn(*args) on the second core for the length of the block; a block that fails stops it.
+
+    here: run it in this process, now (work too small to pay for a fork: fewer than FORK_FROM papers)."""
+    running = Beside(fn, args, here)
     try:
         yield running
     finally:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from sitegen.annotate.related import related as related_papers
 from sitegen.archive.taxonomy import Taxonomy
 from sitegen.model import Annotated, Check, Health, Link, Note, Paper, Tag, TagMatch, TagSource
-from sitegen.parallel import beside
+from sitegen.parallel import FORK_FROM, beside
 from sitegen.text.latex import clean, plain
 from sitegen.text.links import arxiv_id, paper_links
 from sitegen.text.slugs import page_name
@@ -21,7 +21,7 @@ def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, 
     checks: what `sitegen check-links` recorded, by URL; each link carries its health.
     """
     notes, checks = notes or {}, checks or {}
-    with beside(related, papers) as similar:
+    with beside(related, papers, here=len(papers) < FORK_FROM) as similar:
         annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug), checks) for paper in papers)
         found = similar.result()
     return tuple(replace(a, related=found[a.slug]) for a in annotated)
