@@ -39,6 +39,24 @@ def make_archive(root: Path, listings: list[Path | tuple[str, bytes]], **files: 
     return root
 
 
+@pytest.fixture(scope="module")
+def context():
+    """One headless Chromium (a fresh profile) for a module's browser tests."""
+    from sitegen.browser import chromium
+
+    with chromium() as ctx:
+        yield ctx
+
+
+@pytest.fixture(scope="module")
+def bundled_http(bundled_site):
+    """The bundled archive's site served over http on a free loopback port: its base URL."""
+    from sitegen.browser import serve
+
+    with serve(bundled_site[0]) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory):
     """Build the bundled archive once per test session; return (site_dir, result, work_dir)."""

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import chromium, serve
 from bs4 import BeautifulSoup
 from test_stats import _papers
 
@@ -55,15 +54,8 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="module")
-def context():
-    with chromium() as ctx:
-        yield ctx
-
-
-@pytest.fixture(scope="module")
-def site(bundled_site):
-    with serve(bundled_site[0]) as url:
-        yield bundled_site[0], url
+def site(bundled_site, bundled_http):
+    return bundled_site[0], bundled_http
 
 
 def open_page(context, url: str, scheme: str = "light"):

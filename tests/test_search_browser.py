@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import chromium, serve
+from browser import serve
 from conftest import LISTINGS, ROOT, make_archive
 from searchdata import lunr_py_index
 from test_search_index import bundled_papers
@@ -34,12 +34,6 @@ SETTLED = """() => {
   const now = [value('sg-q').value, value('sg-topic').value, value('sg-year').value, value('sg-code').value];
   return value('sg-results').dataset.search === JSON.stringify(now);
 }"""
-
-
-@pytest.fixture(scope="module")
-def context():
-    with chromium() as ctx:
-        yield ctx
 
 
 @pytest.fixture(scope="module")

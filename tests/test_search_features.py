@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 import yaml
-from browser import chromium, serve
+from browser import serve
 from conftest import BUNDLED, LISTINGS, ROOT, make_archive
 
 from sitegen.errors import Report
@@ -24,24 +24,12 @@ FEEDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def context():
-    with chromium() as ctx:
-        yield ctx
-
-
 def settled(page, base: str, query: str) -> tuple[list[str], str]:
     """Open the search page for query; return the result titles and the status line once it has run."""
     page.goto(base + "search.html?q=" + urllib.parse.quote(query))
     page.wait_for_function(SETTLED, arg=query)
     return (page.eval_on_selector_all("#sg-results .sg-result__title", "els => els.map(e => e.textContent)"),
             page.text_content("#sg-status"))
-
-
-@pytest.fixture(scope="module")
-def bundled_http(bundled_site):
-    with serve(bundled_site[0]) as url:
-        yield url
 
 
 @pytest.mark.browser

@@ -6,24 +6,11 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from browser import chromium, serve
 
 pytestmark = pytest.mark.browser
 
 SETTLED = """q => document.getElementById('sg-results').dataset.search === JSON.stringify([q, '', '', ''])"""
 CORRECTED = ", showing results for \u201cquantization\u201d."
-
-
-@pytest.fixture(scope="module")
-def context():
-    with chromium() as ctx:
-        yield ctx
-
-
-@pytest.fixture(scope="module")
-def bundled_http(bundled_site):
-    with serve(bundled_site[0]) as url:
-        yield url
 
 
 def _status(page) -> str:

@@ -9,13 +9,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from sitegen import feedlinks
 from sitegen.model import Annotated
 from sitegen.parallel import beside
 from sitegen.render import bibtex, feeds, pages, topic_order
 from sitegen.render.context import SiteContext
 from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
-from sitegen.text import escape
 
 NEWEST_ON_HOME = 20
 NEWEST_DAY_ON_HOME = 30
@@ -190,11 +190,9 @@ def _feed_files(site: SiteContext, feed: feeds.Feed, papers: Sequence[Annotated]
 
 def _offering(page: str, title: str, made: dict[str, str]) -> str:
     """Return a page with its feeds (made: their paths) in its front matter, as `sitegen_feeds`, which the
-    theme prints as discovery links (partials/sitegen-feeds.html); titles escaped for an attribute."""
-    atom = next((path for path in made if path.endswith(".xml")), None)
-    json_path = next((path for path in made if path.endswith(".json")), None)
-    links = [{"title": escape.attr(link.title), "href": link.href, "type": link.type}
-             for link in feeds.discovery(title, atom, json_path)]
+    theme prints as discovery links (partials/sitegen-feeds.html)."""
+    links = feedlinks.offered(title, next((path for path in made if path.endswith(".xml")), None),
+                              next((path for path in made if path.endswith(".json")), None))
     if not links or not page.startswith("---\n"):
         return page
     return f"---\nsitegen_feeds: {json.dumps(links, ensure_ascii=False, sort_keys=True)}\n{page[4:]}"

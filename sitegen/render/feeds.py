@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
-from sitegen import __version__
+from sitegen import __version__, feedlinks
 from sitegen.model import Annotated, Listing, PartialDate
 from sitegen.text.latex import plain
 
@@ -51,27 +51,6 @@ class Feed:
     """The HTML page the feed follows, e.g. index.html or topics/pruning.html."""
     undated: datetime.date | None = None
     """The date a paper stating no year anywhere is filed under (undated_day()); None leaves such papers out."""
-
-
-ATOM_TYPE = "application/atom+xml"
-JSON_TYPE = "application/feed+json"
-
-
-@dataclass(frozen=True, slots=True)
-class FeedLink:
-    """A feed a page offers to feed readers: its `<link rel="alternate">` in the page's head."""
-
-    title: str
-    href: str
-    """The feed's path in the site, e.g. topics/pruning.xml (the theme makes it relative to the page)."""
-    type: str
-    """ATOM_TYPE or JSON_TYPE."""
-
-
-def discovery(title: str, atom_path: str | None, json_path: str | None) -> tuple[FeedLink, ...]:
-    """Return the discovery links of a page's Atom and JSON feeds (those it has)."""
-    offered = ((atom_path, f"{title} (Atom)", ATOM_TYPE), (json_path, f"{title} (JSON Feed)", JSON_TYPE))
-    return tuple(FeedLink(_text(name), path, kind) for path, name, kind in offered if path)
 
 
 def undated_day(listings: Iterable[Listing]) -> datetime.date | None:
@@ -115,7 +94,7 @@ def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str 
     fg.generator("sitegen", version=__version__)
     fg.link(href=_href(feed, feed.page, site_url), rel="alternate", type="text/html")
     if site_url:
-        fg.link(href=_href(feed, feed.path, site_url), rel="self", type=ATOM_TYPE)
+        fg.link(href=_href(feed, feed.path, site_url), rel="self", type=feedlinks.ATOM_TYPE)
     fg.updated(_instant(updated))
     for a, day in entries:
         fe = fg.add_entry(order="append")

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import yaml
 
+from sitegen import feedlinks
 from sitegen.model import Tag
 from sitegen.text import escape
 
@@ -55,8 +56,7 @@ def search_page(topics: tuple[Tag, ...], years: list[int], saved: Sequence[Mappi
 
 
 def _feed_links(saved: Sequence[Mapping[str, object]]) -> dict[str, list[dict[str, str]]]:
-    """The saved searches' feeds as the theme's discovery links (partials/sitegen-feeds.html), titles escaped."""
-    links = [{"title": escape.attr(f"{entry['title']} ({label})"), "href": str(entry[key]), "type": kind}
-             for entry in saved for key, label, kind in (("atom", "Atom", "application/atom+xml"),
-                                                         ("json", "JSON Feed", "application/feed+json"))]
+    """The saved searches' feeds as the theme's discovery links (partials/sitegen-feeds.html)."""
+    links = [link for entry in saved
+             for link in feedlinks.offered(str(entry["title"]), str(entry["atom"]), str(entry["json"]))]
     return {"sitegen_feeds": links} if links else {}
