@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,12 +23,15 @@ from typing import Any
 import yaml
 
 from sitegen import fs
+from sitegen.layout import Layout
 from sitegen.parallel import cores
-from sitegen.synth import synthesise
+from sitegen.synth import new_day, synthesise
 
 QUERY = "quantization"
 BROAD_QUERY = "large language models"
 """A query of the archive's commonest words: the most a first search downloads."""
+NEW_DAY = 20
+"""Papers in the new day's listing a rebuild is timed with."""
 FIRST_SEARCHES = 3
 """First searches timed per query (the median is reported)."""
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
@@ -80,13 +84,15 @@ def run(papers: int, work: Path | None = None, seed: int = 0, browser: bool = Tr
     work = work or Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{papers}-"))
     work.mkdir(parents=True, exist_ok=True)
     archive, site = work / "archive", work / "site"
+    for added in archive.glob("listings/*_synth_day.txt"):  # the new day an earlier run in this folder added
+        added.unlink()
     if not (archive / "listings").exists():
         synthesise(SOURCE, papers, archive, seed)
     jobs = jobs or cores()
     first, stages = _build(archive, site, work / "timings.json", jobs)
     # The same pages written out for bare MkDocs (a build feeds them to MkDocs from memory), untimed.
     _build(archive, work / "docs" / "site", work / "docs" / "timings.json", jobs, "--keep-docs")
-    generated = work / "docs" / ".sitegen" / "mkdocs.yml"
+    generated = Layout.for_site(work / "docs" / "site", Path("mkdocs.yml")).work / "mkdocs.yml"  # in the project
 
     # The floor: bare MkDocs on the very same pages, theme and nav (the search index is not in the docs), without
     # sitegen's hooks (their cost is sitegen's), in one process as `mkdocs build` runs.
@@ -94,7 +100,8 @@ def run(papers: int, work: Path | None = None, seed: int = 0, browser: bool = Tr
     baseline = run_timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(baseline_cfg)], work)
     # The same build in one MkDocs process, in a folder of its own (no cache shared with the first build).
     one, stages_one = _build(archive, work / "jobs1" / "site", work / "jobs1" / "timings.json", 1)
-    rebuild, _ = _build(archive, site, work / "timings-rebuild.json", jobs)
+    noop, _ = _build(archive, site, work / "timings-noop.json", jobs)
+    day, day_stages = _build(_next_day(archive), site, work / "timings-day.json", jobs)
     _material_site(generated, work)
 
     pages = sorted((site / "papers").glob("*.html"))
@@ -103,27 +110,67 @@ def run(papers: int, work: Path | None = None, seed: int = 0, browser: bool = Tr
         "total_s": first.seconds,
         "mkdocs_baseline_s": baseline.seconds,
         "total_jobs1_s": one.seconds,
-        "rebuild_s": rebuild.seconds,
-        "peak_rss_mb": max(first.peak_rss_mb, rebuild.peak_rss_mb),
+        "noop_rebuild_s": noop.seconds,
+        "new_day_rebuild_s": day.seconds,
+        "largest_page_bytes": max(p.stat().st_size for p in site.rglob("*.html")),
+        "peak_rss_mb": max(first.peak_rss_mb, noop.peak_rss_mb, day.peak_rss_mb),
         "site_bytes": _tree_bytes(site),
         "paper_page_bytes_median": int(statistics.median(p.stat().st_size for p in pages)),
         "material_search_bytes_gz": _gz([work / "material-site" / "search" / "search_index.json"]),
         "stages_s": stages,
         "stages_jobs1_s": stages_one,
+        "stages_new_day_s": day_stages,
     }
     if browser:
-        for key, query in (("", QUERY), ("_broad", BROAD_QUERY)):
-            # Each a first search in a fresh browser; the median of three, as the machine is noisy.
-            tries = [first_search(site, query) for _ in range(FIRST_SEARCHES)]
-            seconds, loaded = statistics.median(t[0] for t in tries), tries[0][1]
-            result[f"first_result{key}_s"] = seconds
-            result[f"search_bytes_gz{key}"] = _gz([site / rel for rel in loaded])
-            result[f"search_files{key}"] = len(loaded)
-        result["material_first_result_s"] = first_result(
-            work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")[0]
+        result.update(_searches(site, work))
     result.update(_serve_note(archive, work, pages[len(pages) // 2].stem))
+    result.update(_serve_listing(archive, work))
     result["ratios"] = _ratios(result)
     return result
+
+
+def _searches(site: Path, work: Path) -> dict[str, Any]:
+    """The first search in sitegen's site (two queries) and in Material's, each in a fresh browser."""
+    result: dict[str, Any] = {}
+    for key, query in (("", QUERY), ("_broad", BROAD_QUERY)):
+        # Each a first search in a fresh browser; the median of three, as the machine is noisy.
+        tries = [first_search(site, query) for _ in range(FIRST_SEARCHES)]
+        seconds, loaded = statistics.median(t[0] for t in tries), tries[0][1]
+        result[f"first_result{key}_s"] = seconds
+        result[f"search_bytes_gz{key}"] = _gz([site / rel for rel in loaded])
+        result[f"search_files{key}"] = len(loaded)
+    result["material_first_result_s"] = first_result(
+        work / "material-site", "index.html?q=" + QUERY, ".md-search-result__item")[0]
+    return result
+
+
+def _serve_listing(archive: Path, work: Path) -> dict[str, float]:
+    """`sitegen serve` on the archive: seconds from a new day's listing landing in the listings folder (one
+    rename, as `sitegen fetch` writes) to the first of its papers being served, and to the whole site rebuilt."""
+    from sitegen.archive import Archive
+    from sitegen.errors import Report
+    from sitegen.pipeline import read_inputs
+    from sitegen.serve.process import ServeProcess
+
+    apart = work / "serve-listing"
+    if apart.exists():  # the bench's own, from an earlier run in this work folder
+        shutil.rmtree(apart)
+    listing = new_day(SOURCE, apart, NEW_DAY, seed=2, after=archive)
+    slug = read_inputs(Archive(apart), Report()).papers[0].slug
+    (work / "serve").mkdir(exist_ok=True)
+    server = ServeProcess(archive, Path("mkdocs.yml").resolve(), work / "serve", env=ENV)
+    target = archive / "listings" / listing.name
+    try:
+        start = time.perf_counter()
+        listing.replace(target)
+        server.wait_until(f"papers/{slug}.html", "sg-title", seconds=600)
+        shown = time.perf_counter() - start
+        server.wait_for(r"^Rebuilt ", 600)
+        rebuilt = time.perf_counter() - start
+        return {"serve_new_listing_s": round(shown, 3), "serve_new_listing_all_s": round(rebuilt, 3)}
+    finally:
+        target.unlink(missing_ok=True)
+        server.stop()
 
 
 def _serve_note(archive: Path, work: Path, slug: str) -> dict[str, float]:
@@ -133,6 +180,12 @@ def _serve_note(archive: Path, work: Path, slug: str) -> dict[str, float]:
     (work / "serve").mkdir(exist_ok=True)
     edits = note_edit_seconds(archive, Path("mkdocs.yml").resolve(), work / "serve", slug, env=ENV)
     return {"serve_note_s": statistics.median(edits), "serve_note_max_s": max(edits)}
+
+
+def _next_day(archive: Path) -> Path:
+    """Add the next day's listing of NEW_DAY papers to the (synthetic) archive; return the archive."""
+    new_day(SOURCE, archive, NEW_DAY)
+    return archive
 
 
 def _build(archive: Path, site: Path, timings: Path, jobs: int, *extra: str) -> tuple[Timed, dict[str, float]]:
@@ -184,7 +237,8 @@ def _ratios(r: dict[str, Any]) -> dict[str, float]:
         "total_over_baseline": r["total_s"] / r["mkdocs_baseline_s"],
         "jobs1_over_baseline": r["total_jobs1_s"] / r["mkdocs_baseline_s"],
         "jobs1_over_total": r["total_jobs1_s"] / r["total_s"],
-        "rebuild_over_total": r["rebuild_s"] / r["total_s"],
+        "noop_over_total": r["noop_rebuild_s"] / r["total_s"],
+        "new_day_over_total": r["new_day_rebuild_s"] / r["total_s"],
     }
     if "first_result_s" in r:
         ratios["first_result_over_material"] = r["first_result_s"] / r["material_first_result_s"]
@@ -197,6 +251,7 @@ def table(result: dict[str, Any]) -> str:
     rows = [(k, v) for k, v in result.items() if not isinstance(v, dict)]
     rows += [(f"stage {k}", v) for k, v in result["stages_s"].items()]
     rows += [(f"stage {k} (jobs 1)", v) for k, v in result["stages_jobs1_s"].items()]
+    rows += [(f"stage {k} (new day)", v) for k, v in result["stages_new_day_s"].items()]
     rows += [(k, v) for k, v in result["ratios"].items()]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)

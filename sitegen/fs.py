@@ -21,7 +21,11 @@ PUBLIC = 0o644
 
 def write_text(path: Path, text: str) -> bool:
     """Write text atomically; skip the write when the file already holds it. Return whether it changed."""
-    data = text.encode("utf-8")
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """Write data atomically; skip the write when the file already holds it. Return whether it changed."""
     if _holds(path, data):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -279,6 +283,27 @@ def copy_plain(source: Path, target: Path, expect: tuple[int, int] | None = None
         os.close(fd)
     if keep_time:
         os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
+    return True
+
+
+def link_plain(source: Path, target: Path, expect: tuple[int, int]) -> bool:
+    """Make target a second name of the regular file source (a hard link: no byte copied, the same time);
+    copy it when the file system cannot link; return False, making nothing, when source is not a regular
+    file with expect's size and time.
+
+    Only for a file nothing will write into again while the other name lives: writing through one name
+    changes both (a rebuild links only the pages MkDocs will not render again)."""
+    try:
+        info = source.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or (info.st_size, info.st_mtime_ns) != expect:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another file system, or one without links
+        return copy_plain(source, target, expect, keep_time=True)
     return True
 
 

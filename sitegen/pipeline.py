@@ -28,7 +28,7 @@ from sitegen.layout import Layout, Protected, check_outputs
 from sitegen.model import Annotated, Check, Listing, MetadataRecord, Note, Paper
 from sitegen.options import SiteOptions, site_options
 from sitegen.parallel import Beside, beside
-from sitegen.publish import incremental, staging
+from sitegen.publish import incremental, staging, uptodate
 from sitegen.publish.live import LiveSite
 from sitegen.publish.mkdocs_site import Project, load_project
 from sitegen.publish.shares import Split
@@ -94,10 +94,10 @@ class Inputs:
     """What `sitegen check-links` recorded in links.json, by URL."""
 
 
-def read_inputs(archive: Archive, report: Report) -> Inputs:
+def read_inputs(archive: Archive, report: Report, work: Path | None = None) -> Inputs:
     """Read every part of the archive a build uses; report and skip bad files; fail only when no listing is
-    usable."""
-    papers = ingest(archive, report)
+    usable (work: the work folder, where the listings read are kept for the next build)."""
+    papers = ingest(archive, report, work)
     return Inputs(listings=papers.listings, records=papers.records, papers=papers.papers,
                   entry_count=papers.entry_count, duplicate_count=papers.duplicate_count,
                   taxonomy=load_taxonomy(archive, report),
@@ -139,6 +139,25 @@ class BuildResult:
     """Each stage's seconds; "index" is the search index's own time, overlapped with "mkdocs"."""
     epoch: int = DEFAULT_EPOCH
     """The build's date (seconds since 1970): SOURCE_DATE_EPOCH, else the newest capture date."""
+    unchanged: bool = False
+    """Nothing the site is built from changed since it was built: nothing was written."""
+
+    COUNTS = ("paper_count", "entry_count", "duplicate_count", "listing_count", "topic_count", "page_count",
+              "site_page_count", "epoch")
+
+    def counts(self) -> dict[str, int]:
+        """What the summary says, kept for a later build that finds nothing changed."""
+        return {name: getattr(self, name) for name in self.COUNTS}
+
+    @classmethod
+    def unchanged_site(cls, counts: Mapping[str, object], report: Report, seconds: float) -> BuildResult:
+        """The result of a build that found the site up to date (counts: what counts() gave when it was built)."""
+        result = cls(report=report, seconds={"check": round(seconds, 3)}, unchanged=True)
+        for name in cls.COUNTS:
+            value = counts.get(name)
+            if isinstance(value, int):
+                setattr(result, name, value)
+        return result
 
     def summary(self) -> str:
         return (f"{self.paper_count} papers ({self.entry_count} entries, {self.duplicate_count} duplicates merged) "
@@ -190,38 +209,74 @@ def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
     """Build the site from the archive; raise SitegenError when nothing usable is left.
 
     Problems go to report (a new one when not given) as they are found, so a failed build still has them.
+    When nothing the site is built from changed since the site in place was built, say so and write nothing
+    (publish/uptodate.py).
     """
-    return _build(options, report or Report(), None)[0]
+    report = report or Report()
+    first = len(report.problems)
+    started = time.perf_counter()
+    project, layout = _plan(options)
+    with staging.held(layout):
+        inputs = uptodate.stamp(project, options.archive, _settings(options))
+        kept = uptodate.kept(layout, inputs, report)
+        if kept is not None:
+            return BuildResult.unchanged_site(kept, report, time.perf_counter() - started)
+        result = _built(options, project, layout, report, None)[0]
+        uptodate.remember(layout, inputs, result.counts(), report.problems[first:])
+    return result
 
 
-def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | None) -> tuple[BuildResult, Built]:
-    """The build; tolerated, when set: the files that may be skipped (another skipped file fails the build)."""
-    result = BuildResult(report=report)
-    timer = _Timer(result.seconds)
+def _settings(options: BuildOptions) -> dict[str, object]:
+    """The options that shape what a build writes (jobs and force do not)."""
+    return {"archive": str(options.archive.resolve()), "site": str(options.site_dir.resolve()),
+            "config": str(options.config_file.resolve()) if options.config_file else None,
+            "strict": options.strict, "shard": options.shard, "keep_docs": options.keep_docs,
+            "site_url": options.site_url, "published": options.published}
+
+
+def _plan(options: BuildOptions) -> tuple[Project, Layout]:
+    """Read the project and check where the build writes, before anything is read or written."""
     project = load_project(options.config_file)
     if options.site_url:
         project = replace(project, config={**project.config, "site_url": options.site_url})
-    layout = Layout.for_site(options.site_dir)
+    layout = Layout.for_site(options.site_dir, project.config_file)
     check_outputs(layout, Protected.of(options.archive, project.config_file, project.docs_dir), options.site_dir,
                   force=options.force)
+    return project, layout
+
+
+def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | None) -> tuple[BuildResult, Built]:
+    """The build, holding the site's lock; tolerated, when set: the files that may be skipped (another skipped
+    file fails the build)."""
+    project, layout = _plan(options)
+    with staging.held(layout):
+        return _built(options, project, layout, report, tolerated)
+
+
+def _built(options: BuildOptions, project: Project, layout: Layout, report: Report,
+           tolerated: frozenset[str] | None) -> tuple[BuildResult, Built]:
+    """Every stage, top to bottom (the caller holds the site's lock)."""
+    result = BuildResult(report=report)
+    timer = _Timer(result.seconds)
     stated = stated_epoch()
 
-    contents = read_inputs(Archive(options.archive), report)
+    contents = read_inputs(Archive(options.archive), report, layout.work)
     result.epoch = build_epoch(stated, contents.listings)
     timer.lap("ingest")
 
-    annotated = annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks)
+    annotated = annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks, layout.work)
     timer.lap("annotate")
 
     site, docs = _site_and_docs(annotated, contents.listings, contents.taxonomy, _options(project, report),
                                 contents.duplicate_count)
+    site = replace(site, work=layout.work)
     saved.check_topics(site.options.feeds, site.topics, project.config_file, report)
     _check_skipped(options.strict, tolerated, report)
 
     # The search index is static files MkDocs need not see: the second core builds it while the pages are
     # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
     shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
-    with staging.held(layout), _indexing(shard == 0, docs, site, layout.work) as index:
+    with _indexing(shard == 0, docs, site, layout.work) as index:
         rendered = render(site)
         pages = {**rendered.pages, **rendered.files,
                  SEARCH_PAGE: page_for(docs, rendered.topics, _saved_feeds(site))}

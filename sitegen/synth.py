@@ -24,6 +24,7 @@ from sitegen.model import MONTHS
 PAPERS_PER_LISTING = 80
 DUPLICATE_SHARE = 0.07
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)?%?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}_")
 _SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "zo", "be", "da", "fi", "gu", "ha", "je", "xo", "qui"]
 _HEADER = ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
            "byAK and the research community"]
@@ -156,3 +157,21 @@ def synthesise(source: Path, papers: int, out: Path, seed: int = 0) -> int:
         name = f"{captured.isoformat()}_synth_{index:05d}.txt"
         fs.write_text(out / "listings" / name, "\n\n".join(lines) + "\n")
     return len(listings)
+
+
+def new_day(source: Path, out: Path, papers: int = 20, seed: int = 1, after: Path | None = None) -> Path:
+    """Add to the archive in out one listing of `papers` new papers, captured the day after its newest listing
+    (or after the newest of the archive `after`) as the next day's paste; return the file. Its papers are unlike
+    any synthesise() wrote (their names are numbered past a million)."""
+    names = sorted(p.name for p in ((after or out) / "listings").glob("*.txt"))
+    newest = max((datetime.date.fromisoformat(name[:10]) for name in names if _ISO_DAY.match(name)),
+                 default=datetime.date(2025, 12, 1))
+    captured = newest + datetime.timedelta(days=1)
+    rng = random.Random(seed)
+    writer = _Writer(vocabulary(source), rng, papers)
+    lines = [*_HEADER, f"{MONTHS[captured.month - 1]} {captured.day}"]
+    lines.extend(_block(writer.title(1_000_000 + seed * 1000 + n), writer.abstract(), writer.metadata(captured.year),
+                        captured) for n in range(papers))
+    path = out / "listings" / f"{captured.isoformat()}_synth_day.txt"
+    fs.write_text(path, "\n\n".join(lines) + "\n")
+    return path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LISTINGS = FIXTURES / "listings"
 BUNDLED = ROOT / "archive"
+
+
+def checksums(root: Path) -> dict[str, str]:
+    """Every file below root (a path relative to it) and the SHA-256 of its bytes."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+BUNDLED_AT_START = checksums(BUNDLED)
+"""The bundled archive as this test process found it, before any test built it (builds must leave it so)."""
 
 
 def read_fixture(name: str, captured: PartialDate | None = None, report: Report | None = None):
@@ -37,6 +49,34 @@ def make_archive(root: Path, listings: list[Path | tuple[str, bytes]], **files: 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_ssl_context_per_trust_setting():
+    """Reuse the SSL context httpx builds, one per trust setting, for the whole test process.
+
+    httpx reads the system's CA bundle into a new context for every transport it makes (some 30 ms each; a fetch
+    or a check-links run makes several), and the tests make hundreds, to fakes on 127.0.0.1 over plain http. The
+    context handed out is the one httpx builds for the same arguments and the same SSL_CERT_FILE / SSL_CERT_DIR;
+    only its reuse is new (sitegen could keep one per process itself, as this does)."""
+    import httpx
+    import httpx._transports.default as transports
+
+    build = httpx.create_ssl_context
+    made: dict[tuple[object, ...], object] = {}
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        if verify is not True or cert is not None:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        key = (trust_env, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if key not in made:
+            made[key] = build(verify=verify, cert=cert, trust_env=trust_env)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx, "create_ssl_context", create_ssl_context)
+        patch.setattr(transports, "create_ssl_context", create_ssl_context)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +100,13 @@ def bundled_http(bundled_site):
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory):
     """Build the bundled archive once per test session; return (site_dir, result, work_dir)."""
+    from sitegen.layout import Layout
     from sitegen.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("bundled")
     result = build(BuildOptions(archive=BUNDLED, site_dir=out / "site", config_file=ROOT / "mkdocs.yml",
                                 strict=True))
-    return out / "site", result, out / ".sitegen"
+    return out / "site", result, Layout.for_site(out / "site", ROOT / "mkdocs.yml").work
 
 
 # The fetch commands' tests: fake services on 127.0.0.1, and the clock the command reads.

@@ -54,6 +54,8 @@ class Hub:
     papers: list[Listed] = field(default_factory=list)
     throttle: set[int] = field(default_factory=set)
     """Request numbers (1-based, over all daily-list requests) answered 429."""
+    reset: int = 1
+    """The seconds a 429 says are left until the rate limit's window resets (its RateLimit field's t)."""
     asked: int = 0
 
     def add(self, day: datetime.date, at: datetime.datetime, count: int = 1) -> list[Listed]:
@@ -72,7 +74,8 @@ class Hub:
         self.asked += 1
         if self.asked in self.throttle:
             return Answer(429, b'{"error": "You have been rate-limited"}',
-                          {"RateLimit": '"api";r=0;t=1', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})
+                          {"RateLimit": f'"api";r=0;t={self.reset}',
+                           "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})
         day = datetime.date.fromisoformat(query["date"])
         size = min(int(query.get("limit", 50)), self.cap)
         page = int(query.get("p", 0))

@@ -70,60 +70,65 @@ def open_page(context, url: str, scheme: str = "light"):
     return page
 
 
-def audit(context, axe_source: str, url: str, scheme: str) -> list[dict[str, object]]:
-    """Open url in scheme, unfold what is folded, run axe; return its violations."""
-    page = open_page(context, url, scheme)
-    try:
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        page.add_script_tag(content=axe_source)
-        violations: list[dict[str, object]] = page.evaluate(RUN_AXE)
-        return violations
-    finally:
-        page.close()
+@pytest.fixture(scope="module")
+def opened(context, site):
+    """Each family's page in each scheme, opened once for the module (by the first test that asks for it) and
+    shared by the checks below, which run in this file's order: axe, then "Skip to content", then the labels (axe
+    unfolds the folded parts and adds its script; the skip link moves the focus and the address's #fragment)."""
+    root, url = site
+    pages: dict[tuple[str, str], object] = {}
+
+    def page(family: str, scheme: str = "light"):
+        if (family, scheme) not in pages:
+            pages[family, scheme] = open_page(context, url + family_pages(root)[family], scheme)
+        return pages[family, scheme]
+
+    yield page
+    for each in pages.values():
+        each.close()
+
+
+def audit(page, axe_source: str) -> list[dict[str, object]]:
+    """Unfold what is folded on the open page, run axe; return its violations."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.add_script_tag(content=axe_source)
+    violations: list[dict[str, object]] = page.evaluate(RUN_AXE)
+    return violations
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", sorted(SCHEMES))
 @pytest.mark.parametrize("family", FAMILIES)
-def test_axe_finds_no_violations(context, axe_source, site, family, scheme):
-    root, url = site
-    violations = audit(context, axe_source, url + family_pages(root)[family], scheme)
+def test_axe_finds_no_violations(opened, axe_source, family, scheme):
+    violations = audit(opened(family, scheme), axe_source)
     assert violations == [], json.dumps(violations, indent=1)[:6000]
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("family", FAMILIES)
-def test_skip_to_content_is_first_and_lands_on_the_h1(context, site, family):
-    root, url = site
-    page = open_page(context, url + family_pages(root)[family])
-    try:
-        first = page.evaluate_handle(FIRST_TABBABLE)
-        assert first.evaluate("e => e.matches('a.md-skip') && e.textContent.trim()") == "Skip to content"
-        first.evaluate("e => e.focus()")
-        page.keyboard.press("Enter")
-        page.wait_for_function("location.hash !== ''")
-        assert page.evaluate("() => document.querySelector(':target') === document.querySelector('article h1')")
-        assert page.locator("article h1").count() == 1
-    finally:
-        page.close()
+def test_skip_to_content_is_first_and_lands_on_the_h1(opened, family):
+    page = opened(family)
+    first = page.evaluate_handle(FIRST_TABBABLE)
+    assert first.evaluate("e => e.matches('a.md-skip') && e.textContent.trim()") == "Skip to content"
+    first.evaluate("e => e.focus()")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash !== ''")
+    assert page.evaluate("() => document.querySelector(':target') === document.querySelector('article h1')")
+    assert page.locator("article h1").count() == 1
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("family", FAMILIES)
-def test_labels_point_at_controls_and_search_forms_are_named(context, site, family):
-    root, url = site
-    page = open_page(context, url + family_pages(root)[family])
-    try:
-        dangling = page.evaluate("""() => [...document.querySelectorAll('label[for]')]
-          .filter(l => !(document.getElementById(l.htmlFor) instanceof HTMLInputElement ||
-                         document.getElementById(l.htmlFor) instanceof HTMLSelectElement))
-          .map(l => l.htmlFor)""")
-        assert dangling == []
-        names = page.eval_on_selector_all("[role=search]", "fs => fs.map(f => f.getAttribute('aria-label'))")
-        assert names and all(names) and len(set(names)) == len(names)
-        assert page.locator("input[type=search][role]").count() == 0
-    finally:
-        page.close()
+def test_labels_point_at_controls_and_search_forms_are_named(opened, family):
+    page = opened(family)
+    dangling = page.evaluate("""() => [...document.querySelectorAll('label[for]')]
+      .filter(l => !(document.getElementById(l.htmlFor) instanceof HTMLInputElement ||
+                     document.getElementById(l.htmlFor) instanceof HTMLSelectElement))
+      .map(l => l.htmlFor)""")
+    assert dangling == []
+    names = page.eval_on_selector_all("[role=search]", "fs => fs.map(f => f.getAttribute('aria-label'))")
+    assert names and all(names) and len(set(names)) == len(names)
+    assert page.locator("input[type=search][role]").count() == 0
 
 
 @pytest.mark.browser

@@ -320,6 +320,13 @@ def is_arxiv(kind: str):
     return lambda path, q: path == "/api/query" and kind in q
 
 
+@pytest.fixture
+def unpaced(api, monkeypatch):
+    """arXiv asked with no pause between requests (SITEGEN_ARXIV_INTERVAL=0), where the pace is not the point:
+    test_enrich_fetches_arxiv_metadata_in_batches_slowly checks it."""
+    monkeypatch.setenv("SITEGEN_ARXIV_INTERVAL", "0")
+
+
 def test_enrich_fetches_arxiv_metadata_in_batches_slowly(api, tmp_path, capsys):
     ids = [f"2512.{n:05d}" for n in range(60)]
     listing = [{"paper": {"id": i, "title": f"Listed {i}"}} for i in ids]
@@ -344,7 +351,7 @@ def test_enrich_fetches_arxiv_metadata_in_batches_slowly(api, tmp_path, capsys):
     assert "0 papers' arXiv metadata asked for" in capsys.readouterr().out.splitlines()[-1]
 
 
-def test_enrich_looks_pasted_titles_up_and_keeps_only_one_exact_match(api, tmp_path):
+def test_enrich_looks_pasted_titles_up_and_keeps_only_one_exact_match(api, unpaced, tmp_path):
     paste = "\n\n".join(f"{t}\n\n{ABSTRACT}" for t in ("Found On Hugging Face", "Found On arXiv", "Found Twice"))
     archive = archive_with(tmp_path, ("2025-12-16-paste.txt", f"Dec 16\n\n{paste}\n".encode()))
     hf_hit = {"paper": {"id": "2401.00001", "title": "Found on Hugging Face!", "summary": ABSTRACT}}
@@ -381,7 +388,7 @@ def test_enrich_looks_pasted_titles_up_and_keeps_only_one_exact_match(api, tmp_p
     (Answer(200, (API / "arxiv_error.xml").read_bytes()), "is an error from the arXiv API: 'incorrect id format"),
     (Answer(503, b"busy"), "the arXiv API answered HTTP 503 Service Unavailable 4 times"),
 ])
-def test_arxiv_failures_are_errors_even_with_http_200(api, tmp_path, capsys, answer, message):
+def test_arxiv_failures_are_errors_even_with_http_200(api, unpaced, tmp_path, capsys, answer, message):
     archive = archive_with(tmp_path, ("2025-12-18-hf-daily.json",
                                       json.dumps([{"paper": {"id": "2512.00000", "title": "One"}}]).encode()))
     api.on(is_arxiv("id_list"), answer)
@@ -492,7 +499,7 @@ def test_ids_arxiv_does_not_know_are_noted_and_asked_again_only_after_a_while(ap
     assert len(list((archive / "metadata" / "lookups").glob("arxiv-missing-*.json"))) == 2
 
 
-def test_a_transiently_empty_arxiv_page_is_asked_again_never_taken_as_not_found(api, tmp_path):
+def test_a_transiently_empty_arxiv_page_is_asked_again_never_taken_as_not_found(api, unpaced, tmp_path):
     archive = listed(tmp_path, "2512.00001")
     api.on(is_arxiv("id_list"), Answer(200, arxiv_feed(total=1)), Answer(200, arxiv_feed(total=1)),
            Answer(200, arxiv_feed(("2512.00001", "Listed 2512.00001"))))
@@ -503,7 +510,7 @@ def test_a_transiently_empty_arxiv_page_is_asked_again_never_taken_as_not_found(
     assert papers and all(p.facts.authors == ("Arxiv Author",) for p in papers)
 
 
-def test_an_arxiv_page_that_stays_empty_is_an_error_not_a_finding(api, tmp_path, capsys):
+def test_an_arxiv_page_that_stays_empty_is_an_error_not_a_finding(api, unpaced, tmp_path, capsys):
     archive = listed(tmp_path, "2512.00001")
     api.on(is_arxiv("id_list"), Answer(200, arxiv_feed(total=1)))
     before = checksums(archive)

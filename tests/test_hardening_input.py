@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from browser import chromium, serve
+from browser import serve
 from conftest import LISTINGS, make_archive
 from searchdata import read_data_script
 from test_search_browser import search
@@ -38,8 +38,10 @@ def _build(capsys, archive: Path, site: Path, config: str = CONFIG) -> tuple[int
     from sitegen.cli import main
 
     (archive.parent / "mkdocs.yml").write_text(config, encoding="utf-8")
-    code = main(["build", "--archive", str(archive), "--site-dir", str(site),
-                 "--config", str(archive.parent / "mkdocs.yml"), "--site-url", "https://example.org/"])
+    # One MkDocs process, as in test_hardening_publish.py: a small site's second process adds only its start-up
+    # (test_parallel_build.py covers --jobs).
+    code = main(["build", "--archive", str(archive), "--site-dir", str(site), "--config",
+                 str(archive.parent / "mkdocs.yml"), "--site-url", "https://example.org/", "--jobs", "1"])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     return code, captured.out, captured.err
@@ -212,8 +214,8 @@ UNWRAP_BDI = "li => li.querySelectorAll('bdi').forEach(b => b.replaceWith(...b.c
 
 
 @pytest.mark.browser
-def test_browser_shows_dates_beside_an_overriding_title_left_to_right(hostile_site):
-    with chromium() as context, serve(hostile_site) as url:
+def test_browser_shows_dates_beside_an_overriding_title_left_to_right(context, hostile_site):
+    with serve(hostile_site) as url:
         page = context.new_page()
         page.goto(url + "topics/pruning.html")
         item = page.locator("li", has=page.locator('a[href$="spoofed-pruning-title.html"]'))
@@ -243,9 +245,9 @@ def test_browser_shows_dates_beside_an_overriding_title_left_to_right(hostile_si
 
 
 @pytest.mark.browser
-def test_browser_marks_a_withdrawn_result_beside_its_title(hostile_site):
+def test_browser_marks_a_withdrawn_result_beside_its_title(context, hostile_site):
     """Needs the Hugging Face reader's `withdrawnAt` (ingest/hf.py)."""
-    with chromium() as context, serve(hostile_site) as url:
+    with serve(hostile_site) as url:
         page = context.new_page()
         assert search(page, url + "search.html?q=pruning") == ["Plain pruning paper", SPOOFED]
         plain, spoofed = page.locator("#sg-results li").all()

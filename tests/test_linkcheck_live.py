@@ -503,7 +503,7 @@ def test_one_bad_entry_is_kept_as_it_was_and_the_others_go_on(github, pages, way
     archive = archive_of(tmp_path, {**links, "Bad Entry Paper": bad_url}, checks)
 
     status = main(["build", "--archive", str(archive), "--site-dir", str(tmp_path / "site"),
-                   "--config", str(ROOT / "mkdocs.yml")])
+                   "--config", str(ROOT / "mkdocs.yml"), "--jobs", "1"])
     err = capsys.readouterr().err
     assert status == 0 and "Traceback" not in err
     assert f"links.json: the checks of {bad_url!r} cannot be read" in err
@@ -548,7 +548,7 @@ def test_a_links_json_that_cannot_be_read_is_skipped_by_the_build_and_kept_by_ch
     (archive / "links.json").write_bytes(content)
 
     status = main(["build", "--archive", str(archive), "--site-dir", str(tmp_path / "site"),
-                   "--config", str(ROOT / "mkdocs.yml")])
+                   "--config", str(ROOT / "mkdocs.yml"), "--jobs", "1"])
     err = capsys.readouterr().err
     assert status == 0 and "Traceback" not in err
     assert next(line for line in err.splitlines() if "links.json" in line).startswith("warning: ")
@@ -564,8 +564,10 @@ def test_a_links_json_that_cannot_be_read_is_skipped_by_the_build_and_kept_by_ch
 
 
 def build_site(archive: Path, tmp_path: Path, capsys) -> Path:
+    # One MkDocs process (here and above), as in test_hardening_publish.py: a small site's second process adds
+    # only its start-up (test_parallel_build.py covers --jobs).
     status = main(["build", "--archive", str(archive), "--site-dir", str(tmp_path / "site"),
-                   "--config", str(ROOT / "mkdocs.yml")])
+                   "--config", str(ROOT / "mkdocs.yml"), "--jobs", "1"])
     err = capsys.readouterr().err
     assert status == 0 and "Traceback" not in err, err
     return tmp_path / "site"

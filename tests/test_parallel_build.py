@@ -15,6 +15,7 @@ import pytest
 from conftest import BUNDLED, ROOT, make_archive
 
 from sitegen.cli import main
+from sitegen.layout import Layout
 from sitegen.pipeline import BuildOptions, build
 from sitegen.publish.shares import PAGE_COST, Split, plan
 
@@ -54,24 +55,34 @@ def test_a_shards_pages_do_not_depend_on_the_number_of_jobs():
         assert with_one == with_four
 
 
-def test_jobs_give_the_one_process_site_byte_for_byte(bundled_site, tmp_path):
+@pytest.fixture(scope="module")
+def two_jobs(tmp_path_factory):
+    """The bundled archive built with two MkDocs processes, as `sitegen build --keep-docs --jobs 2 --strict`, once
+    for the module: (the folder holding site/; what the build printed)."""
+    project = tmp_path_factory.mktemp("two-jobs") / "project"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert build_cli(BUNDLED, project / "site", "--keep-docs", "--jobs", "2", "--strict") == 0
+    return project, printed.getvalue()
+
+
+def test_jobs_give_the_one_process_site_byte_for_byte(bundled_site, two_jobs, tmp_path):
     site, result, _ = bundled_site  # built with one MkDocs process
-    two = build(BuildOptions(archive=BUNDLED, site_dir=tmp_path / "two", config_file=ROOT / "mkdocs.yml",
-                             strict=True, jobs=2))
+    two, printed = two_jobs
     three = build(BuildOptions(archive=BUNDLED, site_dir=tmp_path / "three", config_file=ROOT / "mkdocs.yml",
                                strict=True, jobs=3))
-    assert tree(tmp_path / "two") == tree(site) == tree(tmp_path / "three")
-    assert two.paper_count == three.paper_count == result.paper_count == 207
+    assert tree(two / "site") == tree(site) == tree(tmp_path / "three")
+    assert printed.startswith(f"Built {two / 'site'}/: 207 papers")
+    assert three.paper_count == result.paper_count == 207
 
 
-def test_pages_from_memory_and_from_disk_give_the_same_site(bundled_site, tmp_path):
+def test_pages_from_memory_and_from_disk_give_the_same_site(bundled_site, two_jobs, tmp_path):
     """A build hands MkDocs the generated pages from memory; --keep-docs writes them out, and bare MkDocs
     then renders the same pages from the work folder."""
     site, _, work = bundled_site
     assert not list((work / "docs" / "papers").glob("*.md"))
-    project = tmp_path / "project"
-    assert build_cli(BUNDLED, project / "site", "--keep-docs", "--jobs", "2") == 0
-    kept = project / ".sitegen"
+    project, _ = two_jobs
+    kept = Layout.for_site(project / "site", ROOT / "mkdocs.yml").work
     assert len(list((kept / "docs" / "papers").glob("*.md"))) == 207
     assert tree(project / "site") == tree(site)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(kept / "mkdocs.yml"), "-d",
@@ -175,7 +186,7 @@ def test_a_warning_in_another_process_fails_a_strict_build_and_keeps_the_site(tm
     archive = make_archive(tmp_path / "archive", [("2025-12-16-day.txt", text.encode())])
     assert build_cli(archive, tmp_path / "site", "--jobs", "2", "--strict", "--keep-docs") == 0
     before = tree(tmp_path / "site")
-    docs = tmp_path / ".sitegen" / "docs"
+    docs = Layout.for_site(tmp_path / "site", ROOT / "mkdocs.yml").work / "docs"
     pages = {p.relative_to(docs).as_posix(): p.read_text() for p in docs.rglob("*.md")}
     first = plan(pages, Split(0, 1, 2))[0]
     other = next(t for t in titles if not first.takes(f"papers/{t.lower().replace(' ', '-')}.md"))

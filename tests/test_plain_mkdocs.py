@@ -58,7 +58,7 @@ def test_sitegen_builds_with_the_hook_and_bare_mkdocs_builds_the_derived_config(
     result = build(BuildOptions(archive=archive, site_dir=project / "site", config_file=project / "mkdocs.yml",
                                 keep_docs=True))
     assert (project / "site" / "about.html").is_file() and result.paper_count > 0
-    derived = project / ".sitegen" / "mkdocs.yml"
+    derived = layout.Layout.for_site(project / "site", project / "mkdocs.yml").work / "mkdocs.yml"
     hooks = yaml.safe_load(derived.read_text(encoding="utf-8"))["hooks"]
     assert not any(hook.endswith("plain_mkdocs.py") for hook in hooks)  # the guard is the plain build's only
     done = subprocess.run([*MKDOCS, "build", "-q", "-f", str(derived), "-d", str(tmp_path / "bare")], cwd=project,

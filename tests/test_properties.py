@@ -99,8 +99,15 @@ def _paste(draw) -> list[str]:
 
 
 _LINES = st.one_of(st.lists(_LINE, max_size=30), _paste())
-listing_text = st.builds(lambda lines, breaks: "".join(l + b for l, b in zip(lines, breaks)),
-                         _LINES, st.lists(_BREAK, min_size=60, max_size=60))
+
+
+@st.composite
+def _listing_text(draw) -> str:
+    """The lines, each ended by a line break of its own (drawn per line: drawing the unused ones cost time)."""
+    return "".join(line + draw(_BREAK) for line in draw(_LINES))
+
+
+listing_text = _listing_text()
 
 
 def _encode(text: str, encoding: str) -> bytes:
@@ -268,7 +275,7 @@ _MATHML = {"math", "mrow", "mi", "mn", "mo", "msup", "msub", "msubsup", "mfrac",
 _PAGE_ELEMENTS = {"h1", "h2", "p", "a", "ul", "li", "strong", "em", "small", "pre", "code", "bdi"}
 _PAGE_ATTRIBUTES = {"h1": {"class", "id"}, "p": {"class"}, "h2": {"id"}, "a": {"href", "rel", "title", "class"},
                     "pre": {"class"}}
-_LINK = re.compile(r"^(https?://[^\s\"'<>]+|(\.\./)*([a-z0-9-]+/)?[a-z0-9-]+\.md|#[a-z0-9_-]+)$")
+_LINK = re.compile(r"^(https?://[^\s\"'<>]+|(\.\./)*([a-z0-9-]+/)?[a-z0-9-]+\.(md|html)|#[a-z0-9_-]+)$")
 
 
 def _shown(text: str) -> str:
@@ -368,15 +375,15 @@ def test_any_title_and_abstract_show_literally_and_add_no_markup(title, abstract
 
 @settings(max_examples=300)
 @given(title=hostile_text)
-def test_any_title_is_literal_link_text_in_markdown_lists(title):
-    """Topic, date and home pages list papers as Markdown links: `- [title](../papers/slug.md)`."""
+def test_any_title_is_literal_link_text_in_card_lists(title):
+    """Topic, date and home pages list papers as cards, an HTML list: `<li><a href="../papers/slug.html">`."""
     a = annotate_one(_paper(title, ""), TAXONOMY)
     html, meta = _page_html(pages.topic_page(Tag("pruning", "Pruning"), [a]))
     soup = BeautifulSoup(html, "html.parser")
-    _check_inert(soup, {"span": {"class"}, "bdi": {"class"}})  # the paper's card (pages.paper_card)
+    _check_inert(soup, {"span": {"class"}, "bdi": {"class"}, "ul": {"class"}})  # the card (pages.card_list)
     (item,) = soup.find_all("li")
     (link,) = item.find_all("a")
-    assert link["href"] == f"../papers/{a.slug}.md"
+    assert link["href"] == f"../papers/{a.slug}.html"
     assert [child.name for child in link.find_all(True)] == ["bdi"]  # the title, bidi-isolated from its date
     assert not link.bdi.find(True) and link.bdi.parent is link
     assert _shown(link.get_text()) == _shown(plain(clean(title)))
@@ -394,7 +401,8 @@ def test_any_listing_name_shows_literally(name):
     h1.find("a", class_="headerlink").decompose()
     assert not h1.find(True) and _shown(h1.get_text()) == _shown(f"Listing {name}")
 
-    html, _ = _page_html(pages.dates_overview([], [(listing, "listing-x", 0)], 0, 0))
+    row = pages.ListingRow(listing, "listing-x", pages.listing_titles([listing])[name], 0)
+    html, _ = _page_html(pages.dates_overview([], [row], 0, 0))
     soup = BeautifulSoup(html, "html.parser")
     _check_inert(soup, extra={"table": set(), "thead": set(), "tbody": set(), "tr": set(), "th": {"style"},
                               "td": {"style"}})
@@ -403,7 +411,9 @@ def test_any_listing_name_shows_literally(name):
     assert len(cells) == 3
     (link,) = cells[0].find_all("a")
     assert link["href"] == "listing-x.md" and not link.find(True)
-    assert _shown(link.get_text()) == _shown(name)
+    assert _shown(link.get_text()) == _shown(f"Listing {name}")  # no capture date: called by its file name
+    assert [child.name for child in cells[2].find_all(True)] == ["small"]
+    assert _shown(cells[2].get_text()) == _shown(name)
 
 
 @settings(max_examples=100)

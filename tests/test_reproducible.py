@@ -128,6 +128,11 @@ def build_cli(project: Path, *extra: str) -> int:
                  "--config", str(project / "mkdocs.yml"), *extra])
 
 
+def edit_about(project: Path) -> None:
+    with (project / "docs" / "about.md").open("a") as about:
+        about.write("\nEdited.\n")
+
+
 def test_a_strict_mkdocs_failure_keeps_the_previous_site(built, capsys):
     project, site, before = built
     (project / "docs" / "broken.md").write_text("# Broken\n\nSee [the missing page](missing.md).\n")
@@ -160,6 +165,7 @@ def test_a_crash_halfway_through_mkdocs_keeps_the_previous_site(built, monkeypat
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(mkdocs.commands.build, "build", crash)
+    edit_about(project)  # something to build (with nothing changed, a build writes nothing)
     assert build_cli(project) == 70  # an internal error, reported in one line
     assert snapshot(site) == before
     assert leftovers(site) == []
@@ -175,6 +181,7 @@ def test_a_failed_swap_puts_the_previous_site_back(built, monkeypatch, capsys):
         return real_replace(src, dst)
 
     monkeypatch.setattr(fs.os, "replace", replace)
+    edit_about(project)
     assert build_cli(project) == 1
     assert "Invalid cross-device link" in capsys.readouterr().err
     assert snapshot(site) == before

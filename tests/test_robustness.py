@@ -23,6 +23,7 @@ from sitegen.errors import ListingError, Report
 from sitegen.ingest.grouping import group_papers
 from sitegen.ingest.listing import read_listing
 from sitegen.ingest.stage import read_listings
+from sitegen.layout import Layout
 from sitegen.pipeline import BuildOptions, build
 
 CLEAN = (LISTINGS / "crlf_line_endings.txt").read_bytes().decode("utf-8").replace("\r\n", "\n")
@@ -151,7 +152,10 @@ def _cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _build_args(archive: Path, site: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") -> list[str]:
-    return ["build", "--archive", str(archive), "--site-dir", str(site), "--config", str(config), *extra]
+    # One MkDocs process, as in test_hardening_publish.py: a small site's second process adds only its start-up
+    # (test_parallel_build.py covers --jobs).
+    return ["build", "--archive", str(archive), "--site-dir", str(site), "--config", str(config), "--jobs", "1",
+            *extra]
 
 
 def _assert_one_line_each(err: str) -> None:
@@ -213,7 +217,7 @@ def test_listing_beside_garbage_builds_then_strict_fails_and_keeps_the_site(tmp_
     assert error.startswith("error: 4 file(s) were skipped and --strict is set (fix or remove: ")
     assert all(str(archive / "listings" / path.name) in error for path in GARBAGE)
     assert _snapshot(site) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".sitegen", "archive", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "site"]  # the work folder is ROOT's
 
 
 def test_bad_manifest_and_taxonomy_are_reported_by_name_and_the_build_goes_on(tmp_path):
@@ -317,7 +321,8 @@ def test_mkdocs_warnings_are_reported_and_fail_under_strict(tmp_path, capsys):
     code, _, err = _cli(capsys, *_build_args(archive, site, "--strict", config=project / "mkdocs.yml"))
     assert code == 1
     _assert_one_line_each(err)
-    assert err.splitlines()[-1].startswith(f"error: {tmp_path / '.sitegen' / 'mkdocs.yml'}: MkDocs failed: ")
+    derived = Layout.for_site(site, project / "mkdocs.yml").work / "mkdocs.yml"
+    assert err.splitlines()[-1].startswith(f"error: {derived}: MkDocs failed: ")
     assert "about.md" in err.splitlines()[-1]
     assert _snapshot(site) == before
 
@@ -434,7 +439,7 @@ def test_shuffled_listing_order_gives_identical_pages_and_site(bundled_site, tmp
                                strict=True))
     monkeypatch.undo()
     assert (again.paper_count, again.duplicate_count) == (result.paper_count, result.duplicate_count)
-    docs_one, docs_two = _tree(work / "docs"), _tree(out / ".sitegen" / "docs")
+    docs_one, docs_two = _tree(work / "docs"), _tree(Layout.for_site(out / "site", ROOT / "mkdocs.yml").work / "docs")
     assert sorted(docs_one) == sorted(docs_two)
     assert [name for name in docs_one if docs_one[name] != docs_two[name]] == []
     site_one, site_two = _tree(site), _tree(out / "site")

@@ -55,7 +55,9 @@ def project(tmp_path, monkeypatch):
 
 def build(*args: str, archive: Path | None = None) -> int:
     archive = archive or Path.cwd().parent / "elsewhere" / "archive"
-    return main(["build", "--archive", str(archive), "--config", "mkdocs.yml", *args])
+    # One MkDocs process, as in test_hardening_publish.py: a small site's second process adds only its start-up
+    # (test_parallel_build.py covers --jobs).
+    return main(["build", "--archive", str(archive), "--config", "mkdocs.yml", "--jobs", "1", *args])
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -156,7 +158,7 @@ def test_a_symlinked_site_dir_is_built_where_it_points_and_stays_a_link(project)
     for _ in range(2):  # the second build replaces the first, through the link
         assert build("--site-dir", "site") == 0
         assert (project / "site").is_symlink() and (real / "index.html").is_file()
-    assert sorted(p.name for p in real.parent.iterdir()) == [".sitegen", "site"]
+    assert sorted(p.name for p in real.parent.iterdir()) == ["site"]  # the work folder is the project's
 
 
 def test_a_symlink_to_a_folder_of_the_users_is_refused(project, capsys):
@@ -191,7 +193,7 @@ def test_the_work_folder_carries_a_marker_and_is_reused(project):
 
 def bundle(*args: str) -> int:
     return main(["bundle", "--archive", str(Path.cwd().parent / "elsewhere" / "archive"), "--config", "mkdocs.yml",
-                 *args])
+                 "--jobs", "1", *args])
 
 
 def test_bundle_refuses_the_archive_and_files_it_did_not_make(project, capsys):
@@ -228,7 +230,7 @@ def curated(tmp_path: Path) -> Path:
 
 def build_archive(archive: Path, site: Path, *args: str) -> int:
     return main(["build", "--archive", str(archive), "--site-dir", str(site), "--config", str(ROOT / "mkdocs.yml"),
-                 "--site-url", "https://example.org/", *args])
+                 "--site-url", "https://example.org/", "--jobs", "1", *args])
 
 
 def test_a_note_linking_outside_the_archive_is_refused_by_name(tmp_path, capsys):

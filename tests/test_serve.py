@@ -7,8 +7,7 @@ import hashlib
 import io
 import os
 import socket
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -192,26 +191,35 @@ def test_serve_reloads_the_open_page_in_the_browser(small):
         assert server.stop() == 0
 
 
-def test_serve_on_a_taken_address_says_so(small):
-    archive, cwd, tmp, env = small
+def serve_in_process(small, monkeypatch, capsys, address: str) -> tuple[int, str]:
+    """Run `sitegen serve -a address` in this process (sitegen.cli.main), in small's folder and with its TMPDIR, for
+    an address it refuses before building (no server, no child process: nothing to stop); return (status, stderr)."""
+    from sitegen.cli import main
+
+    archive, cwd, tmp, _ = small
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+    status = main(["serve", "--archive", str(archive), "--config", str(CONFIG), "-a", address])
+    return status, capsys.readouterr().err
+
+
+def test_serve_on_a_taken_address_says_so(small, monkeypatch, capsys):
+    _, cwd, tmp, _ = small
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        run = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--archive", str(archive), "--config",
-                              str(CONFIG), "-a", f"127.0.0.1:{port}"], cwd=cwd, env=env, capture_output=True,
-                             text=True, timeout=300)
-    assert run.returncode == 1
-    assert f"error: cannot serve on 127.0.0.1:{port}" in run.stderr and "Traceback" not in run.stderr
-    assert "Built" not in run.stderr and list(tmp.iterdir()) == []  # said before building anything
+        status, err = serve_in_process(small, monkeypatch, capsys, f"127.0.0.1:{port}")
+    assert status == 1
+    assert f"error: cannot serve on 127.0.0.1:{port}" in err and "Traceback" not in err
+    assert "Built" not in err and list(tmp.iterdir()) == [] and list(cwd.iterdir()) == []  # said before building
 
 
-def test_serve_on_an_address_not_of_this_machine_says_so_before_building(small):
-    archive, cwd, tmp, env = small
-    run = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--archive", str(archive), "--config",
-                          str(CONFIG), "-a", "192.0.2.1:8000"], cwd=cwd, env=env, capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert [line for line in run.stderr.splitlines() if line.startswith("error:")] == [
+def test_serve_on_an_address_not_of_this_machine_says_so_before_building(small, monkeypatch, capsys):
+    _, cwd, tmp, _ = small
+    status, err = serve_in_process(small, monkeypatch, capsys, "192.0.2.1:8000")
+    assert status == 1 and "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
         "error: cannot serve on 192.0.2.1:8000: Cannot assign requested address (choose another with -a HOST:PORT)"]
-    assert "Built" not in run.stderr and list(tmp.iterdir()) == []
+    assert "Built" not in err and list(tmp.iterdir()) == [] and list(cwd.iterdir()) == []

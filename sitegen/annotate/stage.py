@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
+from sitegen.annotate.related import reference_size
 from sitegen.annotate.related import related as related_papers
 from sitegen.archive.taxonomy import Taxonomy
+from sitegen.memo import Memo, key
 from sitegen.model import Annotated, Check, Health, Link, Note, Paper, Tag, TagMatch, TagSource
 from sitegen.parallel import FORK_FROM, beside
 from sitegen.text.latex import clean, plain
@@ -15,16 +18,33 @@ from sitegen.text.slugs import page_name
 
 
 def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, Note] | None = None,
-             checks: Mapping[str, tuple[Check, ...]] | None = None) -> tuple[Annotated, ...]:
+             checks: Mapping[str, tuple[Check, ...]] | None = None, work: Path | None = None) -> tuple[Annotated, ...]:
     """Derive every paper's annotations, then each one's related papers; the papers are left as read.
 
     checks: what `sitegen check-links` recorded, by URL; each link carries its health.
+    work: the build's work folder, where each paper's annotations are kept for the next build (sitegen/memo.py).
     """
     notes, checks = notes or {}, checks or {}
-    with beside(related, papers, here=len(papers) < FORK_FROM) as similar:
-        annotated = tuple(annotate_one(paper, taxonomy, notes.get(paper.slug), checks) for paper in papers)
+    kept = _Kept(taxonomy, checks, Memo(work, "annotated"))
+    with beside(related, papers, work, here=len(papers) < FORK_FROM) as similar:
+        annotated = tuple(kept.annotated(paper, notes.get(paper.slug)) for paper in papers)
         found = similar.result()
+    kept.memo.save()
     return tuple(replace(a, related=found[a.slug]) for a in annotated)
+
+
+class _Kept:
+    """annotate_one(), or what the last build made of the same paper, note, taxonomy and link checks."""
+
+    def __init__(self, taxonomy: Taxonomy, checks: Mapping[str, tuple[Check, ...]], memo: Memo[Annotated]) -> None:
+        self.taxonomy, self.checks, self.memo = taxonomy, checks, memo
+        self.shared = key(taxonomy.source, sorted(checks.items()))
+
+    def annotated(self, paper: Paper, note: Note | None) -> Annotated:
+        digest = key(self.shared, paper, note)
+        kept = self.memo.get(digest)
+        return kept if kept is not None else self.memo.put(digest, annotate_one(paper, self.taxonomy, note,
+                                                                                 self.checks))
 
 
 def topics_in_use(annotated: Sequence[Annotated], taxonomy: Taxonomy) -> tuple[Tag, ...]:
@@ -34,9 +54,21 @@ def topics_in_use(annotated: Sequence[Annotated], taxonomy: Taxonomy) -> tuple[T
     return (*ordered, *sorted(used - set(ordered)))
 
 
-def related(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
-    """Map each paper's slug to its related papers' slugs, compared by their display title and abstract."""
-    return related_papers([(paper.slug, clean(paper.title), clean(paper.abstract)) for paper in papers])
+def related(papers: Sequence[Paper], work: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Map each paper's slug to its related papers' slugs, compared by their display title and abstract (the
+    words and their weights from the papers the archive received first: annotate/related.py)."""
+    received = sorted(papers, key=_received)
+    reference = {paper.slug for paper in received[:reference_size(len(received))]}
+    return related_papers([(paper.slug, clean(paper.title), clean(paper.abstract)) for paper in papers],
+                          reference=reference, work=work)
+
+
+def _received(paper: Paper) -> tuple[object, ...]:
+    """When the archive received the paper: papers of undated listings first (by listing), then by capture date."""
+    first = paper.first_capture
+    if first is None:
+        return (0, (), paper.seen_in[0].listing if paper.seen_in else "", paper.slug)
+    return (1, first.sort_key(), "", paper.slug)
 
 
 def annotate_one(paper: Paper, taxonomy: Taxonomy, note: Note | None = None,

@@ -45,6 +45,8 @@ class Taxonomy:
 
     def __init__(self, topics: list[tuple[Tag, list[str]]]) -> None:
         self.tags = tuple(tag for tag, _ in topics)
+        self.source = tuple((tag, tuple(phrases)) for tag, phrases in topics)
+        """What it was compiled from: equal sources tag alike (the memo of annotations is keyed by it)."""
         self._exact: dict[str, list[tuple[_Phrase, Tag]]] = defaultdict(list)
         self._prefix: dict[str, list[tuple[_Phrase, Tag]]] = defaultdict(list)
         order = 0

@@ -34,8 +34,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
     parser.add_argument("--shard", type=_shard, metavar="K/N",
                         help="build part K of N into --site-dir, for `sitegen merge` (a CI matrix job each)")
     parser.add_argument("--keep-docs", action="store_true",
-                        help="also write the generated Markdown pages into .sitegen/docs (MkDocs reads them from "
-                             "memory), so that `mkdocs build -f .sitegen/mkdocs.yml` builds the same site")
+                        help="also write the generated Markdown pages into the site's folder in .sitegen/ (MkDocs "
+                             "reads them from memory), so that `mkdocs build -f .sitegen/SITE-KEY/mkdocs.yml` "
+                             "builds the same site")
     parser.add_argument("--timings", type=Path, metavar="FILE",
                         help="write each stage's seconds to FILE as JSON (used by `sitegen bench`)")
     return parser
@@ -58,7 +59,10 @@ def build_and_report(args: argparse.Namespace) -> BuildResult:
     finally:
         report.emit()
     part = f" (part {args.shard[0]} of {args.shard[1]})" if getattr(args, "shard", None) else ""
-    print(f"Built {args.site_dir}/{part}: {result.summary()}")
+    if result.unchanged:
+        print(f"{args.site_dir}/{part} is up to date: nothing it is built from changed; {result.summary()}")
+    else:
+        print(f"Built {args.site_dir}/{part}: {result.summary()}")
     return result
 
 

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     out = _check_out(args.out, args.site_dir, args.archive)
     result = build_and_report(args)
     _refuse_network(external_fetches(args.site_dir), args.site_dir)
-    bundle = write_bundle(args.site_dir, out, result.epoch)
+    bundle = write_bundle(args.site_dir, out, result.epoch, config_file=args.config)
     print(f"Wrote {bundle.path}: {bundle.files} files, {bundle.size / 1e6:.1f} MB; unzip it and open "
           f"{bundle.root}/index.html")
     return 0

@@ -35,7 +35,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> a
         description="Build the site into a temporary folder, serve it, and watch the archive (listings, notes, "
                     "taxonomy, API and metadata files), the docs folder and mkdocs.yml: a change rebuilds what it "
                     "touches and reloads the open pages. A note is on screen about a second after it is saved. "
-                    "Ctrl-C stops the server and removes the temporary folder.")
+                    "Ctrl-C stops the server and removes the temporary folder, and the site's folder in the "
+                    "project's work folder .sitegen/.")
     add_archive(parser)
     add_config(parser)
     parser.add_argument("-a", "--dev-addr", type=_address, default=("127.0.0.1", 8000), metavar="HOST:PORT",
@@ -105,7 +106,16 @@ def run(args: argparse.Namespace) -> int:
         print("Stopped.", file=sys.stderr)
         return 0
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder, args.config)
+
+
+def _remove(folder: Path, config: Path) -> None:
+    """Remove the session's temporary folder and its site's folder in the project's work folder."""
+    from sitegen.layout import Layout, forget
+
+    with contextlib.suppress(OSError):  # nothing else uses them; what is left, a later build clears
+        forget(Layout.for_site(folder / "site", config))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _serve(session: Session, host: str, port: int) -> int:

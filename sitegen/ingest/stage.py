@@ -8,16 +8,18 @@ readers of sitegen/archive/ beside it (pipeline.read_inputs()).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sitegen.archive import Archive
 from sitegen.archive.manifest import capture_dates
-from sitegen.errors import BuildError, Report, SitegenError
+from sitegen.errors import BuildError, Problem, Report, SitegenError
 from sitegen.ingest.arxiv import read_arxiv
 from sitegen.ingest.grouping import group_papers
 from sitegen.ingest.hf import read_hf_records
 from sitegen.ingest.hub_repos import FOLDER as HUB_FOLDER
 from sitegen.ingest.hub_repos import read_hub_repos
 from sitegen.ingest.readers import READERS, Source, reader_for
+from sitegen.memo import Memo, key
 from sitegen.model import Listing, MetadataRecord, Paper, SourceKind
 
 
@@ -37,17 +39,20 @@ class Ingested:
     """Entries that were another entry's paper."""
 
 
-def ingest(archive: Archive, report: Report) -> Ingested:
-    """Read the listings and metadata; report and skip bad files; fail only when no listing is usable."""
-    listings = read_listings(archive, report)
+def ingest(archive: Archive, report: Report, work: Path | None = None) -> Ingested:
+    """Read the listings and metadata; report and skip bad files; fail only when no listing is usable.
+
+    work: the build's work folder, where each listing read is kept for the next build (sitegen/memo.py)."""
+    listings = read_listings(archive, report, work)
     records = read_metadata(archive, report)
     merged = group_papers(listings, records, report)
     return Ingested(listings=tuple(listings), records=tuple(records), papers=merged.papers,
                     entry_count=merged.entry_count, duplicate_count=merged.duplicate_count)
 
 
-def read_listings(archive: Archive, report: Report) -> list[Listing]:
+def read_listings(archive: Archive, report: Report, work: Path | None = None) -> list[Listing]:
     """Read every listing with the reader its suffix names; report and skip the bad ones."""
+    memo: Memo[tuple[Listing, list[Problem]]] = Memo(work, "listings")
     files = archive.entries(archive.listings_dir, tuple(READERS), report, "a listing")
     if not files:
         if report.skipped:
@@ -58,14 +63,26 @@ def read_listings(archive: Archive, report: Report) -> list[Listing]:
     listings: list[Listing] = []
     for path in files:
         try:
-            source = Source(path, archive.read_bytes(path), dates.get(path.name))
-            listings.append(reader_for(path).read(source, report))
+            listings.append(_read(Source(path, archive.read_bytes(path), dates.get(path.name)), report, memo))
         except SitegenError as exc:
             report.skip(exc)
+    memo.save()
     if not listings:
         raise BuildError("no usable listing: every file was skipped (see the warnings above)",
                          path=archive.listings_dir, hint="fix the files named above")
     return listings
+
+
+def _read(source: Source, report: Report, memo: Memo[tuple[Listing, list[Problem]]]) -> Listing:
+    """Read one listing, or take what the last build read from the same bytes (its warnings said again)."""
+    digest = key(str(source.path), source.data, source.captured)
+    kept = memo.get(digest)
+    if kept is None:
+        said = Report()
+        kept = memo.put(digest, (reader_for(source.path).read(source, said), said.problems))
+    listing, problems = kept
+    report.problems.extend(problems)
+    return listing
 
 
 def _no_listings(archive: Archive) -> BuildError:

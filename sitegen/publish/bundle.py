@@ -64,13 +64,15 @@ class Bundle:
     """Bytes of the zip."""
 
 
-def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None) -> Bundle:
-    """Pack site_dir into the zip out, atomically; entries go under root (default: out's stem)."""
+def write_bundle(site_dir: Path, out: Path, epoch: int, root: str | None = None,
+                 config_file: Path | None = None) -> Bundle:
+    """Pack site_dir into the zip out, atomically; entries go under root (default: out's stem). config_file: the
+    project's, whose work folder holds the record of what the build made (layout.Layout.for_site())."""
     if not (site_dir / "index.html").is_file():
         raise BuildError("no built site here (index.html is missing)", path=site_dir,
                          hint="build the site first")
     root = root or out.stem
-    layout = Layout.for_site(site_dir)
+    layout = Layout.for_site(site_dir, config_file)
     built = is_marked(layout.site, SITE_MARKER) and is_marked(layout.work, WORK_MARKER)
     with locked(layout, "sitegen bundle") if built else contextlib.nullcontext():
         names = _entries(site_dir, incremental.made_files(layout.work, layout.site) if built else None)

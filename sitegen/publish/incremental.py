@@ -4,9 +4,11 @@ A generated page is rendered again when its Markdown differs from the previous b
 fingerprint holds a digest of each), a hand-written page or file when it is newer than its copy in the site
 (MkDocs' own test); an unchanged page keeps its old HTML. That is sound only when
 everything else a page's HTML depends on is unchanged: the MkDocs config (theme, nav, extensions), the
-versions of sitegen, MkDocs and Material, the theme overrides, the build date and the set of pages outside
-papers/, topics/ and dates/. Those go into a fingerprint; any difference means a clean build. Strict
-builds are always clean, so that every page's warnings are reported again.
+versions of sitegen, MkDocs and Material, the theme overrides, the build date (when a template shows it:
+dated_pages()) and the set of pages outside
+papers/, topics/ and dates/. Those go into a fingerprint; any difference means a clean build. A strict
+build is clean unless the previous one was strict too (it passed: no page warned, and an unchanged page warns
+no more now) and no generated page went away (a link to it from an unchanged page would go unreported).
 
 The published site holds only what a build made. The record also lists every file the site held when the
 build finished, with its size and time: a file found there that the record does not list (put there by hand),
@@ -16,10 +18,12 @@ changed (or removed) since is not carried either: the build makes it again, so n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from importlib import metadata
+from dataclasses import dataclass
+from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +38,8 @@ from sitegen.text import escape
 if TYPE_CHECKING:
     from sitegen.publish.mkdocs_site import Docs
 
+MANY = 500
+"""From this many pages, a rebuild that changes most of them is built clean."""
 GENERATED = ("papers", "topics", "dates")
 """Folders whose pages come and go with the archive; stale outputs there are removed."""
 
@@ -47,7 +53,9 @@ def fingerprint(config: dict[str, Any], docs: Docs, theme: Path, epoch: int) -> 
             digest.update(f"{package}={metadata.version(package)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=none\n".encode())
-    digest.update(f"sitegen={__version__} epoch={epoch}\n".encode())
+    digest.update(f"sitegen={__version__}\n".encode())
+    if dated_pages(theme):  # else the date is only in sitemap.xml, which MkDocs writes on every build
+        digest.update(f"epoch={epoch}\n".encode())
     for module in (escape.__file__, mkdocs_hooks.__file__):  # they change pages' HTML inside MkDocs
         digest.update(Path(str(module)).read_bytes())
     for path in sorted(p for p in theme.rglob("*") if p.is_file()):
@@ -56,6 +64,15 @@ def fingerprint(config: dict[str, Any], docs: Docs, theme: Path, epoch: int) -> 
         if rel.split("/")[0] not in GENERATED:
             digest.update(rel.encode() + b"\n")
     return digest.hexdigest()
+
+
+@functools.cache
+def dated_pages(theme: Path) -> bool:
+    """Whether a page's HTML shows the build date: a template of the theme (sitegen's overrides or Material's)
+    uses MkDocs' `build_date_utc`. A new day's listing moves the date; it need not render every page again."""
+    folders = (theme, Path(str(resources.files("material") / "templates")))
+    return any("build_date_utc" in path.read_text(encoding="utf-8", errors="replace")
+               for folder in folders for path in folder.rglob("*.html"))
 
 
 def _record(work: Path, site_dir: Path) -> Path:
@@ -68,31 +85,67 @@ def page_digests(pages: Mapping[str, str]) -> dict[str, str]:
     return {rel: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for rel, text in pages.items()}
 
 
-def start(layout: Layout, stamp: str, clean: bool, report: Report) -> dict[str, str] | None:
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What a build brings to the previous site."""
+
+    stamp: str
+    """The fingerprint of everything besides the pages' Markdown (fingerprint())."""
+    strict: bool
+    digests: Mapping[str, str]
+    """This build's pages (page_digests())."""
+    link: bool = False
+    """Nothing but MkDocs and sitegen's hooks write into the staging folder (linkable())."""
+
+
+def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | None:
     """Copy into staging what the previous site holds as the previous build left it, when it was built with the
     same fingerprint; return the digests of the generated pages whose HTML was copied (None: build clean).
-    Report what the site holds that no build made: it is left out either way."""
+    Report what the site holds that no build made: it is left out either way.
+
+    When nothing but MkDocs and sitegen's hooks writes into the staging folder (build.link), the HTML of a
+    generated page whose Markdown is unchanged is linked
+    rather than copied (MkDocs will not write it: the bulk of a rebuild's files, at the cost of a link each).
+    A project's own hooks or plugins might rewrite files in place, through the link into the site in use:
+    with them, everything is copied."""
     site_dir, staging = layout.site, layout.staging
     record = _read_record(_record(layout.work, site_dir))
     found = fs.plain_tree(site_dir)
-    made = _made(record)
+    made = files_made(record)
     _report_foreign(site_dir, found, made, report)
     pages = _pages(record)
-    if made is None or pages is None or clean or record is None or record.get("stamp") != stamp:
+    if made is None or pages is None or record is None or record.get("stamp") != build.stamp:
         return None
+    if build.strict and (record.get("strict") is not True or not pages.keys() <= build.digests.keys()):
+        return None
+    same = sum(build.digests.get(src) == digest for src, digest in pages.items())
+    if len(build.digests) >= MANY and same * 2 < len(build.digests):
+        return None  # most of many pages change: carrying the old site over costs more than it saves
+    kept = {f"{src.removesuffix('.md')}.html" for src, digest in pages.items()
+            if build.link and build.digests.get(src) == digest and src.split("/")[0] in GENERATED}
     # A file changed (or removed) since the build is not copied, and MkDocs makes it again: a page's HTML
     # because its digest is left out of what this returns, any other file because it is missing.
-    # copy_plain keeps the old files' times, which is what tells MkDocs they need no rebuilding; the marker
+    # Copies keep the old files' times, which is what tells MkDocs they need no rebuilding; the marker
     # goes first, so that a build cut short leaves a staging folder the next one may clear.
     carried = set()
     for rel in sorted(made, key=lambda rel: (rel != SITE_MARKER, rel)):
-        if found.files.get(rel) == made[rel] and fs.copy_plain(site_dir / rel, staging / rel, made[rel],
-                                                                keep_time=True):
+        if found.files.get(rel) != made[rel]:
+            continue
+        if rel in kept:
+            done = fs.link_plain(site_dir / rel, staging / rel, made[rel])
+        else:
+            done = fs.copy_plain(site_dir / rel, staging / rel, made[rel], keep_time=True)
+        if done:
             carried.add(rel)
     return {src: digest for src, digest in pages.items() if f"{src.removesuffix('.md')}.html" in carried}
 
 
-def _made(record: Mapping[str, Any] | None) -> dict[str, tuple[int, int]] | None:
+def linkable(config: Mapping[str, Any], hooks: Path) -> bool:
+    """Whether only MkDocs and sitegen's hooks (the file hooks) write into the site this config builds."""
+    return not config.get("plugins") and config.get("hooks") == [str(hooks)]
+
+
+def files_made(record: Mapping[str, Any] | None) -> dict[str, tuple[int, int]] | None:
     """Return the files the record says the build made (path -> size, time); None when it does not say."""
     files = record.get("files") if record is not None else None
     if not isinstance(files, dict):
@@ -129,6 +182,15 @@ def _listed(paths: list[str]) -> str:
     return ", ".join(paths[:_NAMED]) + (f" and {len(paths) - _NAMED} more" if len(paths) > _NAMED else "")
 
 
+def read_record(work: Path, site_dir: Path) -> dict[str, Any] | None:
+    """Return the record of the build that made site_dir (None when there is none, or it cannot be read)."""
+    return _read_record(_record(work, site_dir))
+
+
+def write_record(work: Path, site_dir: Path, record: Mapping[str, Any]) -> None:
+    fs.write_text(_record(work, site_dir), json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
+
+
 def _read_record(path: Path) -> dict[str, Any] | None:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -139,7 +201,7 @@ def _read_record(path: Path) -> dict[str, Any] | None:
 
 def made_files(work: Path, site_dir: Path) -> frozenset[str] | None:
     """Return the files the build that made site_dir left in it (None when no record says)."""
-    made = _made(_read_record(_record(work, site_dir)))
+    made = files_made(_read_record(_record(work, site_dir)))
     return None if made is None else frozenset(made)
 
 
@@ -153,7 +215,7 @@ def unchanged(digests: Mapping[str, str], previous: Mapping[str, str] | None) ->
 def rendered_pages(layout: Layout, sources: Iterable[str]) -> int:
     """Return how many pages (sources: the docs' paths) MkDocs wrote into the staging folder in this build: those
     whose HTML there is not the copy start() carried from the previous site, with the time the record gives it."""
-    made = _made(_read_record(_record(layout.work, layout.site))) or {}
+    made = files_made(_read_record(_record(layout.work, layout.site))) or {}
     count = 0
     for rel in sources:
         if not rel.endswith(".md"):
@@ -183,12 +245,11 @@ def remove_stale(staging: Path, sources: set[str]) -> int:
     return removed
 
 
-def finish(work: Path, site_dir: Path, stamp: str, digests: Mapping[str, str]) -> None:
+def finish(work: Path, site_dir: Path, stamp: str, digests: Mapping[str, str], strict: bool = False) -> None:
     """Remember what the site now in place was built from: the fingerprint, each generated page's digest
     (page_digests()), and every file it holds with its size and time (only those are carried forward)."""
     files = {rel: list(seen) for rel, seen in fs.plain_tree(site_dir).files.items()}
-    record = {"stamp": stamp, "pages": dict(digests), "files": files}
-    fs.write_text(_record(work, site_dir), json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
+    write_record(work, site_dir, {"stamp": stamp, "pages": dict(digests), "files": files, "strict": strict})
 
 
 def forget(work: Path, site_dir: Path) -> None:

@@ -9,6 +9,7 @@ with the same plugins and hooks, so it comes out as a full build would write it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,23 @@ class LiveSite:
         self.site = compat.Loaded(config, self.files, kept["nav"], kept["env"],
                                   self.files.documentation_pages(inclusion=InclusionLevel.is_included))
         self.warnings = warnings
-        # Render one page again as it is (the same bytes): the theme's templates are compiled on first use,
-        # which would otherwise slow the first page a curator changes.
         if docs.pages:
-            first = min(docs.pages, key=lambda rel: (len(docs.pages[rel]), rel))
-            self.render({first: docs.pages[first]})
+            self._warm_up(docs.pages)
+
+    def _warm_up(self, pages: Mapping[str, str]) -> None:
+        """Render the smallest page again as it is: the theme's templates are compiled on first use, which would
+        otherwise slow the first page a curator changes. It comes out as the same bytes, and its file keeps its
+        time, so the build's record still describes it: the next build keeps its HTML and does not count it
+        among the pages it rendered (publish/incremental.rendered_pages())."""
+        first = min(pages, key=lambda rel: (len(pages[rel]), rel))
+        output = Path(self.files.get_file_from_path(first).abs_dest_path)
+        try:
+            before, info = output.read_bytes(), output.stat(follow_symlinks=False)
+        except OSError:
+            before, info = None, None
+        self.render({first: pages[first]})
+        if info is not None and output.read_bytes() == before:
+            os.utime(output, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
 
     def has(self, src_uri: str) -> bool:
         """Tell whether src_uri is a generated page of the site (one LiveSite can render again)."""

@@ -23,7 +23,9 @@ a signature or a behaviour relied on here.
   folder itself). build(dirty=True) does not clean, but it logs a warning that fails a --strict build and
   it decides by file times what to render. (Material's projects plugin replaces the same function.)
 - DIRTY_NOTICE: the start of the warning build(dirty=True) logs; sitegen chooses dirty builds itself, when
-  they are sound, so publish/mkdocs_site.capture_warnings() drops it. Only the text is relied on.
+  they are sound, so publish/mkdocs_site.capture_warnings() drops it where it is logged (a filter on the
+  `mkdocs.commands.build` logger: public logging API), before MkDocs counts it against --strict. Only the text
+  and the logger's name are relied on.
 - `mkdocs.livereload.LiveReloadServer`, `sitegen serve`'s server. The class is not public API at all; its
   constructor (builder, host, port, root, polling_interval), watch(), serve() and shutdown() are used as
   `mkdocs serve` uses them. ReloadServer and the functions below reach inside it:

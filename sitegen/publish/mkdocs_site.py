@@ -1,11 +1,12 @@
 """Gather the docs (hand-written pages, generated ones), derive MkDocs' config, and run MkDocs.
 
 The project's `mkdocs.yml` stays plain and is never written: the tool reads it and writes its own derived
-config into its work folder (`.sitegen/mkdocs.yml`), adding the docs folder, the navigation of index pages
-and the theme overrides. The hand-written pages and the generated static files (feeds, .bib files) are
-copied into the work folder's docs; the generated Markdown pages go to MkDocs from memory (MkDocs' own
-generated files), which spares writing and reading back one file per paper. `sitegen build --keep-docs`
-writes them too, and then `mkdocs build -f .sitegen/mkdocs.yml` builds the same site with bare MkDocs.
+config into its work folder (the site's folder in the project's `.sitegen/`: `.sitegen/site-…/mkdocs.yml`),
+adding the docs folder, the navigation of index pages and the theme overrides. The hand-written pages and the
+generated static files (feeds, .bib files) are copied into the work folder's docs; the generated Markdown pages
+go to MkDocs from memory (MkDocs' own generated files), which spares writing and reading back one file per
+paper. `sitegen build --keep-docs` writes them too, and then `mkdocs build -f .sitegen/site-…/mkdocs.yml` builds
+the same site with bare MkDocs.
 """
 
 from __future__ import annotations
@@ -243,15 +244,23 @@ def capture_warnings() -> Iterator[list[str]]:
     previous, propagate = logger.level, logger.propagate
     logger.setLevel(logging.WARNING)
     logger.propagate = False  # the warnings are reported once, through the build's report
+    # MkDocs' notice that it runs in dirty mode, dropped where it is logged, before MkDocs' own count of warnings
+    # (which fails a --strict build) sees it: sitegen chooses that mode itself, knowing when it is sound.
+    builder = logging.getLogger("mkdocs.commands.build")
+    builder.addFilter(_not_dirty_notice)
     messages: list[str] = []
     try:
         yield messages
     finally:
+        builder.removeFilter(_not_dirty_notice)
         logger.removeHandler(collect)
         logger.setLevel(previous)
         logger.propagate = propagate
-        # MkDocs' notice that it runs in dirty mode: sitegen chooses that mode itself, knowing when it is sound.
-        messages.extend(m for m in collect.messages if not m.startswith(compat.DIRTY_NOTICE))
+        messages.extend(collect.messages)
+
+
+def _not_dirty_notice(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith(compat.DIRTY_NOTICE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,7 @@ def inputs_digest(config: dict[str, Any], docs: Docs, theme: Path, epoch: int) -
     checks out and builds in folders of its own), the versions and theme, the build date, the docs' contents."""
     portable = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir", "hooks")}
     portable["theme"] = {k: v for k, v in dict(config.get("theme") or {}).items() if k != "custom_dir"}
-    digest = hashlib.sha256(incremental.fingerprint(portable, docs, theme, epoch).encode())
+    digest = hashlib.sha256(f"{incremental.fingerprint(portable, docs, theme, epoch)} epoch={epoch}".encode())
     for rel, data in docs.contents():
         digest.update(rel.encode() + b"\0" + data)
     return digest.hexdigest()

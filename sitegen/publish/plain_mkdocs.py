@@ -4,7 +4,7 @@ The project's mkdocs.yml names only the hand-written docs; the archive's pages e
 derives from it (publish/mkdocs_site.py), whose docs folder is in sitegen's work folder (marked with
 layout.WORK_MARKER). Built plainly, mkdocs.yml gives a near-empty site and says nothing, so this hook stops such
 a build and names the commands that build the archive. In a build from the derived config (sitegen's own, or
-`mkdocs build -f .sitegen/mkdocs.yml` after `sitegen build --keep-docs`) it does nothing.
+`mkdocs build -f .sitegen/site-…/mkdocs.yml` after `sitegen build --keep-docs`) it does nothing.
 
 MkDocs loads this file by its path (`hooks:`), on its own: it imports nothing from sitegen, which need not be
 importable where MkDocs runs.

@@ -54,6 +54,8 @@ class Staged:
     """The pages MkDocs rendered (a rebuild renders only what changed; the others keep their HTML)."""
     page_total: int = 0
     """The site's pages (generated and hand-written), rendered or kept."""
+    strict: bool = False
+    """Built with --strict (and so with no warning)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,8 @@ class Run:
     """This machine's shard and jobs: one MkDocs process per job, each rendering its share (the first in this
     process); the whole site in one process by default."""
     keep_docs: bool = False
-    """Write the generated pages into the work folder's docs too (for a bare `mkdocs build -f .sitegen/mkdocs.yml`)."""
+    """Write the generated pages into the work folder's docs too (for a bare `mkdocs build -f` of the derived
+    config, .sitegen/site-…/mkdocs.yml)."""
 
 
 @contextlib.contextmanager
@@ -93,10 +96,11 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
         config = mkdocs_site.derived_config(project, docs.folder, layout.site, nav)
         config_path = mkdocs_site.write_config(config, layout.work / "mkdocs.yml")
         stamp = incremental.fingerprint(config, docs, mkdocs_site.theme_dir(), epoch)
-        previous = incremental.start(layout, stamp, strict, report)
-        mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)
+        previous = incremental.start(layout, incremental.Rebuild(
+            stamp, strict, digests, incremental.linkable(config, mkdocs_site.hooks_file())), report)
+        mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         each = mkdocs_site.MkDocsRun(config_path, strict, site_dir=layout.staging, epoch=epoch,
                                      dirty=previous is not None, docs=docs,
                                      unchanged=incremental.unchanged(digests, previous))
@@ -110,7 +114,7 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
     part = (split.shard + 1, split.shards) if split.shards > 1 else None
     digest = parts.inputs_digest(config, docs, mkdocs_site.theme_dir(), epoch) if part else ""
     return Staged(layout, stamp, markdown, digests, docs, config_path, epoch, part, digest, rendered,
-                  sum(rel.endswith(".md") for rel in sources))
+                  sum(rel.endswith(".md") for rel in sources), strict)
 
 
 def _render(run: mkdocs_site.MkDocsRun, renders: list[Share]) -> list[str]:
@@ -133,4 +137,4 @@ def swap_in(staged: Staged, search: SearchFiles | None) -> None:
             parts.write_manifest(layout.staging, staged.part, staged.digest)
         incremental.forget(layout.work, layout.site)  # a swap cut short must not leave a record of the old site
         fs.swap_in(layout.staging, layout.site, layout.previous, SITE_MARKER)
-        incremental.finish(layout.work, layout.site, staged.stamp, staged.digests)
+        incremental.finish(layout.work, layout.site, staged.stamp, staged.digests, staged.strict)

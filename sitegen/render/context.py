@@ -63,6 +63,8 @@ class SiteContext:
     saved: Mapping[str, Sequence[str]]
     """What each saved search (`extra.sitegen.feeds`) finds, by its slug: paper slugs, newest first. The search
     stage computes it; the feeds of saved searches are rendered from it."""
+    work: Path | None = None
+    """The build's work folder, where pages rendered are kept for the next build (sitegen/memo.py)."""
 
     def topic_sizes(self) -> list[tuple[Tag, int]]:
         """Return each topic with its number of papers, largest first."""

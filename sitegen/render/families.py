@@ -5,14 +5,16 @@ A family reads the SiteContext and nothing else; render/site.py lists them in or
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from sitegen import feedlinks
+from sitegen.memo import Memo, key
 from sitegen.model import Annotated
 from sitegen.parallel import beside
-from sitegen.render import bibtex, feeds, pages, topic_order
+from sitegen.render import bibtex, feeds, pages, paging, topic_order
 from sitegen.render.context import SiteContext
 from sitegen.render.paper import paper_page
 from sitegen.render.stats import stats_page
@@ -36,17 +38,28 @@ class Output:
 
 
 def paper_family(site: SiteContext) -> Output:
-    """One page per paper; half of them on the second core when there are many."""
-    count = len(site.annotated)
+    """One page per paper: those whose paper, related papers, listings and citation are as the last build
+    found them from its memo (sitegen/memo.py), the others rendered, half on the second core when many."""
+    memo: Memo[str] = Memo(site.work, "paper-pages")
+    shared = key(sorted(site.listing_pages.items()))
+    each = {a.slug: key(a) for a in site.annotated}
+    keys = {a.slug: key(shared, each[a.slug], [each[s] for s in a.related if s in each], site.citations[a.slug])
+            for a in site.annotated}
+    kept = {a.slug: memo.get(keys[a.slug]) for a in site.annotated}
+    todo = tuple(a for a in site.annotated if kept[a.slug] is None)
+    made = _rendered(site, todo)
+    for a in todo:
+        kept[a.slug] = memo.put(keys[a.slug], made[f"papers/{a.slug}.md"])
+    memo.save()
+    return Output({f"papers/{slug}.md": str(page) for slug, page in kept.items()})
+
+
+def _rendered(site: SiteContext, papers: tuple[Annotated, ...]) -> dict[str, str]:
+    count = len(papers)
     if count < PARALLEL_FROM:
-        return Output(_paper_pages(site, 0, count))
-    with beside(_paper_pages, site, count // 2, count) as second_half:
-        first_half = _paper_pages(site, 0, count // 2)
-        return Output({**first_half, **second_half.result()})
-
-
-def _paper_pages(site: SiteContext, start: int, stop: int) -> dict[str, str]:
-    return paper_pages(site, site.annotated[start:stop])
+        return paper_pages(site, papers)
+    with beside(paper_pages, site, papers[count // 2:]) as second_half:
+        return {**paper_pages(site, papers[:count // 2]), **second_half.result()}
 
 
 def paper_pages(site: SiteContext, papers: Sequence[Annotated]) -> dict[str, str]:
@@ -59,57 +72,84 @@ def paper_pages(site: SiteContext, papers: Sequence[Annotated]) -> dict[str, str
 
 
 def topic_family(site: SiteContext) -> Output:
-    """A page, a .bib file and an Atom and a JSON feed per topic, and the topics overview."""
+    """A page (cut into pages when long: render/paging.py), a .bib file and an Atom and a JSON feed per topic, and
+    the topics overview."""
     out = Output()
     order, name, undated = site.options.topic_order, site.options.site_name, feeds.undated_day(site.listings)
     for tag in site.topics:
-        items = sorted(site.by_topic[tag], key=lambda a: topic_order.sort_key(order, a))
+        order_key = functools.partial(topic_order.sort_key, order)
+        items = sorted(site.by_topic[tag], key=order_key)
         out.files[f"topics/{tag.slug}.bib"] = _bib(site, items)
         feed = feeds.Feed(f"topics/{tag.slug}.xml", f"{name}: {tag.name}", f"The newest papers on {tag.name}",
                           f"topics/{tag.slug}.html", undated)
         made = _feed_files(site, feed, site.by_topic[tag])
         out.files.update(made)
-        links = pages.downloads(f"{tag.slug}.bib", f"{tag.slug}.xml" if made else None)
-        page = pages.topic_page(tag, items, topic_order.describe(order, items), links)
-        out.pages[f"topics/{tag.slug}.md"] = _offering(page, feed.title, made)
+        by_date = topic_order.by_date(order, items)
+        view = paging.PagedList(f"topics/{tag.slug}", tag.name,
+                                pages.topic_intro(len(items), topic_order.describe(order, items)),
+                                "newest first" if by_date else "in the topic's order",
+                                _list_links("All topics", "index.md", tag.slug, bool(made)))
+        parts = paging.cut(items, order_key, by_date)
+        made_pages = paging.paged(view, parts)
+        made_pages[f"{view.path}.md"] = _offering(made_pages[f"{view.path}.md"], feed.title, made)
+        out.pages.update(made_pages)
     out.pages["topics/index.md"] = pages.topics_overview(site.topic_sizes(), len(site.untagged))
     return out
 
 
+def _list_links(up: str, index: str, name: str, feed: bool = False) -> tuple[tuple[str, str], ...]:
+    """A list page's introduction links: the overview it belongs to, its .bib file, its Atom feed when it has one."""
+    return ((up, index), ("BibTeX", f"{name}.bib"), *((("Atom feed", f"{name}.xml"),) if feed else ()))
+
+
 def untagged_family(site: SiteContext) -> Output:
-    """The page of papers no topic matched, when there are any."""
+    """The page of papers no topic matched (cut into pages when long), when there are any."""
     if not site.untagged:
         return Output()
     papers = list(site.untagged)
-    return Output({"topics/untagged.md": pages.untagged_page(papers, pages.downloads("untagged.bib"))},
+    view = paging.PagedList("topics/untagged", pages.UNTAGGED_TITLE, pages.untagged_intro(len(papers)),
+                            "newest first", _list_links("All topics", "index.md", "untagged"))
+    return Output(paging.paged(view, paging.cut(papers, Annotated.newest_first_key)),
                   {"topics/untagged.bib": _bib(site, papers)})
 
 
 def month_family(site: SiteContext) -> Output:
-    """A page and a .bib file per month of publication."""
+    """A page (cut into pages when long) and a .bib file per month of publication."""
     out = Output()
     for (year, month), items in site.by_month.items():
         name = f"{year:04d}-{month:02d}"
         out.files[f"dates/{name}.bib"] = _bib(site, items)
-        out.pages[f"dates/{name}.md"] = pages.month_page(year, month, items, pages.downloads(f"{name}.bib"))
+        view = paging.PagedList(f"dates/{name}", pages.month_title(year, month), pages.month_intro(len(items)),
+                                "newest first", _list_links("All dates", "index.md", name))
+        out.pages.update(paging.paged(view, paging.cut(items, Annotated.newest_first_key)))
     return out
 
 
 def listing_family(site: SiteContext) -> Output:
-    """A page and a .bib file per listing, by capture date."""
+    """A page (cut into pages by position when long: a listing never grows) and a .bib file per listing."""
     out = Output()
+    titles = pages.listing_titles(site.listings)
     for listing in site.listings:
         name, seen = site.listing_pages[listing.name], site.in_listing.get(listing.name, [])
         out.files[f"dates/{name}.bib"] = _bib(site, seen)
-        out.pages[f"dates/{name}.md"] = pages.listing_page(listing, seen, pages.downloads(f"{name}.bib"))
+        view = paging.PagedList(f"dates/{name}", titles[listing.name], pages.listing_intro(listing, len(seen)),
+                                "in the listing's order", _list_links("All dates", "index.md", name))
+        out.pages.update(paging.paged(view, paging.cut(seen, _position_in(seen), by_arrival=False)))
     return out
+
+
+def _position_in(papers: list[Annotated]) -> Callable[[Annotated], int]:
+    """Return a sort key keeping papers in the order of this list."""
+    position = {a.slug: n for n, a in enumerate(papers)}
+    return lambda a: position[a.slug]
 
 
 def dates_family(site: SiteContext) -> Output:
     """The dates overview: months by year, then listings, newest first."""
     months = sorted(((y, m, len(items)) for (y, m), items in site.by_month.items()), reverse=True)
-    rows = [(listing, site.listing_pages[listing.name], len(site.in_listing.get(listing.name, [])))
-            for listing in site.listings]
+    titles = pages.listing_titles(site.listings)
+    rows = [pages.ListingRow(listing, site.listing_pages[listing.name], titles[listing.name],
+                             len(site.in_listing.get(listing.name, []))) for listing in site.listings]
     undated = sum(1 for a in site.annotated if a.paper.published is None)
     year_unknown = sum(1 for a in site.annotated if a.paper.published and not a.paper.published.year)
     return Output({"dates/index.md": pages.dates_overview(months, rows, undated, year_unknown)})
@@ -162,11 +202,12 @@ def newest_day(site: SiteContext) -> pages.NewestDay | None:
     if captured is None:
         return None
     listings = sorted(listing.name for listing in site.listings if listing.captured == captured)
+    titles = pages.listing_titles(site.listings)
     papers: dict[str, Annotated] = {}
     for name in listings:
         for a in site.in_listing.get(name, []):
             papers.setdefault(a.slug, a)
-    return pages.NewestDay(captured, tuple((name, site.listing_pages[name]) for name in listings),
+    return pages.NewestDay(captured, tuple((titles[name], site.listing_pages[name]) for name in listings),
                            tuple(papers.values())[:NEWEST_DAY_ON_HOME], len(papers))
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.model import MONTH_NAMES, Annotated, Check, LinkKind, LinkStatus, Listing, Note, PartialDate, Tag
+from sitegen.model import MONTH_NAMES, MONTHS, Annotated, Check, LinkKind, LinkStatus, Listing, Note, PartialDate, Tag
 from sitegen.render.context import SiteCounts
 from sitegen.render.math import to_mathml
 from sitegen.text import escape
@@ -58,14 +58,26 @@ def paper_item(a: Annotated, to_root: str) -> str:
             f"<small>{date}</small>{withdrawn}{badges}")
 
 
+def card_list(papers: Iterable[Annotated], to_root: str) -> str:
+    """Return papers as cards, one HTML list (a block of its own: a blank line before and after it).
+
+    HTML rather than a Markdown list: MkDocs passes an HTML block through as it is, where it would parse every
+    item's link and inline HTML (a page of 199 cards: 19 ms instead of 93, and a topic's pages are rendered
+    again each day). Every piece of it is escaped here as it would be in Markdown; the links go to the pages'
+    HTML (`use_directory_urls: false`, set by sitegen)."""
+    items = "".join(card_item(a, to_root) + "\n" for a in papers)
+    return f'<ul class="sg-cards">\n{items}</ul>\n' if items else ""
+
+
 def card_item(a: Annotated, to_root: str) -> str:
     """Return a list page's item showing a paper as a card: its title (isolated, linking its page), date (or
     "undated") and withdrawn mark, then a line of what else the archive knows of it (paper_card), when it knows
     more. (A paper page's related papers stay compact items: paper_item.)"""
     date = a.paper.published.display() if a.paper.published else "undated"
     withdrawn = WITHDRAWN_BADGE if a.paper.facts.withdrawn else ""
-    return (f"- [<bdi>{escape.text(plain(a.display_title))}</bdi>]({to_root}papers/{a.slug}.md) "
-            f"<small>{date}</small>{withdrawn}{paper_card(a)}")
+    href = escape.attr(f"{to_root}papers/{a.slug}.html")
+    return (f'<li><a href="{href}"><bdi>{escape.text(plain(a.display_title))}</bdi></a> '
+            f"<small>{date}</small>{withdrawn}{paper_card(a)}</li>")
 
 
 AUTHORS_ON_CARD = 3
@@ -146,19 +158,21 @@ def curation(note: Note, element: str) -> str:
     return f'<{element} class="sg-curation">{" ".join(badges)}</{element}>'
 
 
-def downloads(bib: str | None = None, feed: str | None = None) -> str:
-    """Return the links to a page's .bib file and Atom feed, for its introduction line."""
-    out = f" · [BibTeX]({bib})" if bib else ""
-    return out + (f" · [Atom feed]({feed})" if feed else "")
+def list_page(title: str, intro: str, papers: Sequence[Annotated], to_root: str = "../") -> str:
+    """Return a list page: its title (untrusted, escaped here) as heading, its introduction line (Markdown, made
+    inert by the caller), then a card per paper."""
+    return "".join([front_matter(title), f"# {escape.text(title)}\n\n", f"{intro}\n\n", card_list(papers, to_root)])
+
+
+def topic_intro(count: int, order: str) -> str:
+    """Return the first sentence of a topic page's introduction."""
+    return f"{count} paper{'s' if count != 1 else ''}, {order}"
 
 
 def topic_page(tag: Tag, papers: list[Annotated], order: str = "newest first", links: str = "") -> str:
-    """Return a topic's page: its papers in the order given, which order describes."""
-    out = [front_matter(tag.name), f"# {escape.text(tag.name)}\n\n",
-           f"{len(papers)} paper{'s' if len(papers) != 1 else ''}, {order}. "
-           f"[All topics](index.md){links}\n\n"]
-    out.extend(card_item(a, "../") + "\n" for a in papers)
-    return "".join(out)
+    """Return a topic's page, as it is when one page holds it (render/paging.py): its papers in the order given,
+    which order describes; links: what its introduction ends with (" · [BibTeX](x.bib)")."""
+    return list_page(tag.name, f"{topic_intro(len(papers), order)}. [All topics](index.md){links}", papers)
 
 
 def topics_overview(topics: list[tuple[Tag, int]], untagged: int) -> str:
@@ -170,38 +184,80 @@ def topics_overview(topics: list[tuple[Tag, int]], untagged: int) -> str:
     return "".join(out)
 
 
-def untagged_page(papers: list[Annotated], links: str = "") -> str:
-    """Return the page of papers no topic matched."""
-    out = [front_matter("No topic"), "# No topic\n\n",
-           f"{len(papers)} papers matched no phrase of the taxonomy. [All topics](index.md){links}\n\n"]
-    out.extend(card_item(a, "../") + "\n" for a in papers)
-    return "".join(out)
+UNTAGGED_TITLE = "No topic"
 
 
-def month_page(year: int, month: int, papers: list[Annotated], links: str = "") -> str:
-    """Return the page of papers published in one month, newest first."""
-    title = f"{MONTH_NAMES[month - 1]} {year}"
-    out = [front_matter(title), f"# {title}\n\n",
-           f"{len(papers)} paper{'s' if len(papers) != 1 else ''} published this month. "
-           f"[All dates](index.md){links}\n\n"]
-    out.extend(card_item(a, "../") + "\n" for a in papers)
-    return "".join(out)
+def untagged_intro(count: int) -> str:
+    """Return the first sentence of the untagged page's introduction."""
+    return f"{count} papers matched no phrase of the taxonomy"
 
 
-def listing_page(listing: Listing, papers: list[Annotated], links: str = "") -> str:
-    """Return the page of one listing: its capture date and papers in listing order."""
+def month_title(year: int, month: int) -> str:
+    """Return a month page's title: "May 2024"."""
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
+def month_intro(count: int) -> str:
+    """Return the first sentence of a month page's introduction."""
+    return f"{count} paper{'s' if count != 1 else ''} published this month"
+
+
+def listing_intro(listing: Listing, count: int) -> str:
+    """Return the first sentences of a listing page's introduction: its file, capture date and counts."""
     captured = listing.captured.display() if listing.captured else "capture date unknown"
-    title = f"Listing {listing.name}"
-    out = [front_matter(title), f"# {escape.text(title)}\n\n",
-           f"Captured {captured}. {len(listing.entries)} entries, {len(papers)} unique papers, "
-           f"in the listing's order. [All dates](index.md){links}\n\n"]
-    out.extend(card_item(a, "../") + "\n" for a in papers)
-    return "".join(out)
+    entries = len(listing.entries)
+    return (f"Captured {captured}. {entries} entr{'y' if entries == 1 else 'ies'}, {count} unique "
+            f"paper{'' if count == 1 else 's'}, in the listing's order "
+            f"(file <code>{escape.text(listing.name)}</code>)")
 
 
-def dates_overview(months: list[tuple[int, int, int]], listings: list[tuple[Listing, str, int]],
-                   undated: int, year_unknown: int) -> str:
-    """Return the dates overview: months by year (newest first), then listings by capture date."""
+def listing_page(listing: Listing, papers: list[Annotated], links: str = "", title: str | None = None) -> str:
+    """Return the page of one listing, as it is when one page holds it (render/paging.py): its capture date and
+    papers in listing order; title: what the site calls it (listing_titles()), its file name when not given."""
+    return list_page(title or f"Listing {listing.name}",
+                     f"{listing_intro(listing, len(papers))}. [All dates](index.md){links}", papers)
+
+
+def listing_titles(listings: Iterable[Listing]) -> dict[str, str]:
+    """Return what pages call each listing, by file name: "Listing captured 2024-05-03" where its capture date has
+    a year ("Listing captured May 3, year unknown" where not), with " (2)", " (3)" … after the first of a date
+    in file name order; "Listing <file name>" when the date is unknown. The file names stay beside them."""
+    by_date: dict[PartialDate | None, list[str]] = {}
+    for listing in sorted(listings, key=lambda item: item.name):
+        by_date.setdefault(listing.captured, []).append(listing.name)
+    titles = {}
+    for date, names in by_date.items():
+        for n, name in enumerate(names, 1):
+            if date is None:
+                titles[name] = f"Listing {name}"
+                continue
+            shown = iso_date(date) if date.year else f"{MONTHS[date.month - 1]} {date.day}, year unknown"
+            titles[name] = f"Listing captured {shown}" + (f" ({n})" if n > 1 else "")
+    return titles
+
+
+def iso_date(date: PartialDate) -> str:
+    """Return a date whose year is known as ISO 8601: 2024-05-03."""
+    return f"{date.year or 0:04d}-{date.month:02d}-{date.day:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """A listing as the dates overview lists it."""
+
+    listing: Listing
+    page: str
+    """Its page name under dates/."""
+    title: str
+    """What the site calls it (listing_titles())."""
+    count: int
+    """Its unique papers."""
+
+
+def dates_overview(months: list[tuple[int, int, int]], listings: list[ListingRow], undated: int,
+                   year_unknown: int) -> str:
+    """Return the dates overview: months by year (newest first), then listings by capture date, each called by its
+    capture date, its file name beside it."""
     out = [front_matter("Dates"), "# Dates\n\n", "## By publication month\n\n"]
     by_year: dict[int, list[str]] = {}
     for y, m, count in months:
@@ -209,20 +265,28 @@ def dates_overview(months: list[tuple[int, int, int]], listings: list[tuple[List
     out.extend(f"- **{y}**: {' · '.join(links)}\n" for y, links in by_year.items())
     out.append("\n")
     if undated or year_unknown:
-        out.append(f"Not in a month above: {_undated(undated, year_unknown)}. Find them under the listings "
-                   "that showed them, below.\n\n")
-    out.append("## By listing capture date\n\n| Listing | Captured | Papers |\n| --- | --- | ---: |\n")
-    for listing, page, count in listings:
-        captured = listing.captured.display() if listing.captured else "unknown"
-        out.append(f"| [{escape.text(listing.name)}]({page}.md) | {captured} | {count} |\n")
+        them = "it" if undated + year_unknown == 1 else "them"
+        out.append(f"{_undated(undated, year_unknown)}, so no month above lists {them}; the listings below that "
+                   f"showed {them} do.\n\n")
+    out.append("## By listing capture date\n\n| Listing | Papers | File |\n| --- | ---: | --- |\n")
+    out.extend(f"| [{escape.text(row.title)}]({row.page}.md) | {row.count} | "
+               f"<small>{escape.text(row.listing.name)}</small> |\n" for row in listings)
     return "".join(out)
 
 
 def _undated(undated: int, year_unknown: int) -> str:
-    """Say plainly how many papers have no date, and how many a date without its year (only what there is)."""
-    parts = [f"{counted(undated, 'paper')} with no publication date" if undated else "",
-             f"{counted(year_unknown, 'paper')} whose date has no year" if year_unknown else ""]
-    return " and ".join(part for part in parts if part)
+    """Say plainly how many papers have no publication date and how many one without a year, leaving out a zero:
+    "5 papers have no publication date and 1 has one without a year"."""
+    if not undated:
+        return f"{_papers_have(year_unknown)} a publication date without a year"
+    out = f"{_papers_have(undated)} no publication date"
+    if year_unknown:
+        out += f" and {year_unknown} {'has' if year_unknown == 1 else 'have'} one without a year"
+    return out
+
+
+def _papers_have(n: int) -> str:
+    return f"{n} paper has" if n == 1 else f"{n} papers have"
 
 
 def counted(n: int, word: str) -> str:
@@ -236,7 +300,7 @@ class NewestDay:
 
     captured: PartialDate
     listings: tuple[tuple[str, str], ...]
-    """The day's listings: (file name, page name under dates/)."""
+    """The day's listings: (what the site calls it, page name under dates/)."""
     papers: tuple[Annotated, ...]
     """The papers shown: the first of the day's, in its listings' order."""
     total: int
@@ -273,17 +337,20 @@ def home_page(view: HomeView) -> str:
                for tag, count in view.top_topics)
     if view.newest:
         out.append("\n## Newest papers\n\n")
-        out.extend(card_item(a, "") + "\n" for a in view.newest)
+        out.append(card_list(view.newest, ""))
     return "".join(out)
 
 
 def _newest_day(day: NewestDay) -> str:
     """The section the home page leads with: the newest day's papers, in its listings' order."""
-    listings = ", ".join(f"[{escape.text(name)}](dates/{page}.md)" for name, page in day.listings)
+    if len(day.listings) == 1:
+        listings = f"[its listing](dates/{day.listings[0][1]}.md)"
+    else:
+        listings = "its listings (" + ", ".join(f"[{escape.text(title)}](dates/{page}.md)"
+                                                for title, page in day.listings) + ")"
     shown = (f"the first {len(day.papers)} of {day.total} papers" if day.total > len(day.papers)
              else counted(day.total, "paper"))
     out = [f"## Newest day: {day.captured.display()}\n\n",
-           f"{shown[0].upper()}{shown[1:]} captured that day, in the order of "
-           f"{'its listing' if len(day.listings) == 1 else 'its listings'} ({listings}).\n\n"]
-    out.extend(card_item(a, "") + "\n" for a in day.papers)
+           f"{shown[0].upper()}{shown[1:]} captured that day, in the order of {listings}.\n\n"]
+    out.append(card_list(day.papers, ""))
     return "".join(out) + "\n"

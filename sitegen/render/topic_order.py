@@ -26,3 +26,13 @@ def describe(order: TopicOrder, papers: list[Annotated]) -> str:
     if order is TopicOrder.RATING and any(a.note and a.note.rating for a in papers):
         return "newest first within each curator's rating, highest rated first"
     return "newest first"
+
+
+def by_date(order: TopicOrder, papers: list[Annotated]) -> bool:
+    """Whether a topic's papers are in date order (newest first), so that its pages can be cut by when the archive
+    added them (render/paging.py); an order that puts the curator's choices first and has some is not."""
+    if order is TopicOrder.NOTES_FIRST:
+        return not any(a.note for a in papers)
+    if order is TopicOrder.RATING:
+        return not any(a.note and a.note.rating for a in papers)
+    return True
