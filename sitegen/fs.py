@@ -41,6 +41,20 @@ def write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
+def write_new(path: Path, text: str) -> None:
+    """Write text into a new file (readable by all) of a folder nothing reads yet, such as a staging folder swapped
+    in whole: no temporary file, the swap being the atomic step. A file already there is replaced atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PUBLIC)
+    except FileExistsError:
+        write_text(path, text)
+        return
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), PUBLIC)  # whatever the umask
+        handle.write(text.encode("utf-8"))
+
+
 def write_work_file(path: Path, text: str) -> bool:
     """Write a file of the tool's work folder unless it holds the text already; return whether it changed.
 

@@ -410,6 +410,9 @@ class Annotated:
     """The curator's note on this paper, if there is one."""
     related: tuple[str, ...] = ()
     """Slugs of the most similar papers, most similar first."""
+    derived_from: bytes = field(default=b"", compare=False, repr=False)
+    """A digest of what everything above but `related` was derived from (the paper, its note, the taxonomy, the
+    link checks: annotate's memo key), which later stages key their own memos by; b"" when not known."""
 
     @property
     def slug(self) -> str:

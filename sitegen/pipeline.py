@@ -22,7 +22,7 @@ from sitegen.archive.links import read_results
 from sitegen.archive.notes import load_notes
 from sitegen.archive.taxonomy import Taxonomy, load_taxonomy
 from sitegen.builddate import DEFAULT_EPOCH, build_epoch, stated_epoch
-from sitegen.errors import BuildError, Report
+from sitegen.errors import BuildError, Report, SitegenError
 from sitegen.ingest.stage import ingest
 from sitegen.layout import Layout, Protected, check_outputs
 from sitegen.model import Annotated, Check, Listing, MetadataRecord, Note, Paper
@@ -32,7 +32,7 @@ from sitegen.publish import incremental, staging, uptodate
 from sitegen.publish.live import LiveSite
 from sitegen.publish.mkdocs_site import Project, load_project
 from sitegen.publish.shares import Split
-from sitegen.render.context import Derived, SiteContext, site_context
+from sitegen.render.context import Derived, SiteContext, site_context, with_papers
 from sitegen.render.families import paper_pages
 from sitegen.render.site import RenderedSite, render
 from sitegen.search import saved
@@ -312,7 +312,8 @@ def _check_skipped(strict: bool, tolerated: frozenset[str] | None, report: Repor
 
 
 # -------------------------------------------------------------------------------------------------------------
-# `sitegen serve`: a full build kept with MkDocs loaded on it, then the quick path for curators' notes
+# `sitegen serve`: a full build kept with MkDocs loaded on it, then the quick paths for curators' notes and for
+# new listings
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,3 +431,31 @@ def _the_rest(built: Built, contents: Inputs, annotated: tuple[Annotated, ...], 
         return None
     markdown = {**rendered.pages, SEARCH_PAGE: page_for(docs, rendered.topics, _saved_feeds(site))}
     return _Update(contents, site, rendered, markdown, docs)
+
+
+def show_new_papers(served: Served, archive: Path, show: Callable[[], None]) -> int:
+    """`sitegen serve`'s early look at new or changed listings: render the pages of the papers they bring or change
+    (related papers as the site has them) into the served site and show() them; return how many. The caller then
+    runs the full build, which puts them in the lists, the feeds and the search and renders them again. Nothing
+    is shown (0) when the archive cannot be read as it is now: the full build says why."""
+    built, layout = served.built, served.built.staged.layout
+    report = Report()
+    try:
+        contents = read_inputs(Archive(archive), report, layout.work)
+    except SitegenError:
+        return 0
+    old = built.site.by_slug
+    fresh = [paper for paper in contents.papers if paper.slug not in old or old[paper.slug].paper != paper]
+    if not fresh or set(report.skipped) - built.skipped:
+        return 0
+    annotated = [replace(annotate_one(paper, contents.taxonomy, contents.notes.get(paper.slug),
+                                      contents.link_checks),
+                         related=old[paper.slug].related if paper.slug in old else ()) for paper in fresh]
+    pages = paper_pages(with_papers(built.site, annotated, contents.listings), annotated)
+    try:
+        served.live.add(pages)  # its warnings (a link to the listing's page, not there yet) are the full build's
+    except BuildError:
+        return 0
+    incremental.rendered_early(layout.work, layout.site, pages)
+    show()
+    return len(pages)

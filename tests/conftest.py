@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -164,3 +165,52 @@ _hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, der
                                       database=None, print_blob=True)
 _hypothesis_settings.register_profile("dev", max_examples=1000, deadline=None)
 _hypothesis_settings.load_profile(_os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# Balancing the workers: `--dist loadfile` hands out whole files, by default those with the most tests first, so a
+# long file of few tests (a module fixture building a big site, a browser) can start last and keep one worker busy
+# while the other waits. Instead the files go out longest first, by the seconds tests/durations.json (committed,
+# so that a fresh clone needs no .pytest_cache) gives each; a file it does not know yet counts as longest. The
+# order only decides which worker runs a file and when, never what a test does. `SITEGEN_RECORD_DURATIONS=1
+# .venv/bin/python -m pytest` writes the file again from that run's timings.
+
+DURATIONS = Path(__file__).with_name("durations.json")
+LONGEST_FIRST = "sitegen-longest-first"
+_ORDERED = pytest.StashKey[bool]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and config.getoption("dist", "no") == "loadfile":
+        config.option.loadscopereorder = False  # the scheduler keeps the order the workers collected
+        config.stash[_ORDERED] = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # pytest-xdist's: what the main process tells each worker
+    node.workerinput[LONGEST_FIRST] = node.config.stash.get(_ORDERED, False)
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", maxsplit=1)[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not getattr(config, "workerinput", {}).get(LONGEST_FIRST):
+        return
+    seconds: dict[str, float] = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
+    files = sorted({_file_of(item.nodeid) for item in items}, key=lambda f: (-seconds.get(f, float("inf")), f))
+    order = {path: n for n, path in enumerate(files)}
+    items.sort(key=lambda item: order[_file_of(item.nodeid)])  # stable: a file's tests keep their order
+
+
+_timed: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _timed[_file_of(report.nodeid)] = _timed.get(_file_of(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if os.environ.get("SITEGEN_RECORD_DURATIONS") == "1" and _timed and not hasattr(session.config, "workerinput"):
+        timed = {path: round(t, 1) for path, t in sorted(_timed.items(), key=lambda pt: (-pt[1], pt[0]))}
+        DURATIONS.write_text(json.dumps(timed, indent=0) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -39,7 +40,15 @@ def decode(compact: dict[str, Any]) -> dict[str, Any]:
 
 
 def lunr_py_index(docs):
-    """Index docs with lunr.py's own Builder: the reference the compact index is checked against."""
+    """Index docs with lunr.py's own Builder: the reference the compact index is checked against.
+
+    The same documents give the same index, built once per process: several tests ask for the bundled archive's
+    (a second or so each), and nothing changes an index once built."""
+    return _lunr_py_index(tuple(docs))
+
+
+@functools.lru_cache(maxsize=4)
+def _lunr_py_index(docs):
     from lunr.builder import Builder
     from lunr.stemmer import stemmer
     from lunr.stop_word_filter import stop_word_filter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 
 from conftest import ROOT
 
@@ -35,8 +36,10 @@ STAGES = {"ingest", "annotate", "render", "search", "publish"}
 """The pipeline's stages: only sitegen/pipeline.py drives them."""
 
 
+@functools.cache
 def _imports() -> dict[str, set[str]]:
-    """Map each module of sitegen/ to the sitegen modules it imports at run time (TYPE_CHECKING ones aside)."""
+    """Map each module of sitegen/ to the sitegen modules it imports at run time (TYPE_CHECKING ones aside); read
+    once, for the four tests that ask (callers only read it)."""
     modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
                for p in (ROOT / "sitegen").rglob("*.py")}
     found: dict[str, set[str]] = {}

@@ -30,7 +30,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
-    synthesise(ROOT / "archive", 160, tmp_path / "archive", 5)
+    synthesise(ROOT / "archive", 100, tmp_path / "archive", 5)
     return tmp_path
 
 
@@ -102,12 +102,12 @@ def test_a_strict_build_after_a_strict_one_is_incremental_unless_a_page_went(pro
     rendered again."""
     site = project / "site"
     run(project, site, strict=True)
-    page = next(p for p in sorted((site / "papers").glob("*.html")))
-    written = page.stat().st_mtime_ns
+    written = {p: p.stat().st_mtime_ns for p in sorted((site / "papers").glob("*.html"))}
     added = new_day(ROOT / "archive", project / "archive", 5)
     day = run(project, site, strict=True)
-    assert page.stat().st_mtime_ns == written and 5 <= day.rendered_count < day.site_page_count // 2
+    kept = [page for page, time in written.items() if page.stat().st_mtime_ns == time]
+    assert 5 <= day.rendered_count < day.site_page_count // 2 and len(kept) >= len(written) - day.rendered_count
     same_as_clean(project, site, "strict")
     added.unlink()
     run(project, site, strict=True)
-    assert page.stat().st_mtime_ns != written
+    assert kept and all(page.stat().st_mtime_ns != written[page] for page in kept)

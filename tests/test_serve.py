@@ -85,6 +85,30 @@ def test_a_note_that_adds_a_topic_and_a_new_listing_take_a_full_build(session, t
     assert session.rebuild().kind == "none"  # nothing changed since
 
 
+def test_a_new_listing_shows_its_papers_pages_first_then_builds_what_a_full_build_gives(session, tmp_path):
+    archive, site = session.options.archive, session.options.site_dir
+    new, again = "quokka-attention-for-tiny-devices", "a-benchmark-study-on-calibration"  # a new paper, a known one
+    (archive / "listings" / "2026-01-05-more.txt").write_bytes(
+        listing("Quokka Attention for Tiny Devices", "A Benchmark Study on Calibration", day="Jan 5"))
+    seen: list[tuple[str, str, str]] = []
+
+    def show() -> None:
+        seen.append(tuple(path.read_text() if path.exists() else "" for path in (
+            site / "papers" / f"{new}.html", site / "papers" / f"{again}.html", site / "index.html")))
+
+    assert session.rebuild(show).kind == "full"
+    early, final = seen[0], (site / "papers" / f"{new}.html").read_text()
+    # Shown before the full build: the new paper's page, and the known paper's page naming the new listing; the
+    # home page does not list the new paper yet.
+    assert "Quokka Attention for Tiny Devices" in early[0] and "2026-01-05-more.txt" in early[1]
+    assert new not in early[2] and new in (site / "index.html").read_text()
+    said = session.out.getvalue()
+    assert "Showing 2 pages of new or changed papers in " in said and "did not make" not in said
+    # Then every page as a clean build makes it (the early pages rendered again: their listing's page exists now).
+    assert early[0] != final and "listing-2026-01-05-more.html" in final
+    assert tree(site) == full_build(archive, tmp_path / "full")
+
+
 def test_a_bad_note_keeps_the_last_good_site_and_is_shown_until_fixed(session):
     archive, site = session.options.archive, session.options.site_dir
     note = archive / "notes" / "a-benchmark-study-on-calibration.md"

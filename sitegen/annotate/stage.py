@@ -43,8 +43,10 @@ class _Kept:
     def annotated(self, paper: Paper, note: Note | None) -> Annotated:
         digest = key(self.shared, paper, note)
         kept = self.memo.get(digest)
-        return kept if kept is not None else self.memo.put(digest, annotate_one(paper, self.taxonomy, note,
-                                                                                 self.checks))
+        if kept is None:
+            kept = self.memo.put(digest, replace(annotate_one(paper, self.taxonomy, note, self.checks),
+                                                 derived_from=digest))
+        return kept
 
 
 def topics_in_use(annotated: Sequence[Annotated], taxonomy: Taxonomy) -> tuple[Tag, ...]:

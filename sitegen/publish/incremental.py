@@ -18,6 +18,7 @@ changed (or removed) since is not carried either: the build makes it again, so n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -96,6 +97,8 @@ class Rebuild:
     """This build's pages (page_digests())."""
     link: bool = False
     """Nothing but MkDocs and sitegen's hooks write into the staging folder (linkable())."""
+    rewritten: tuple[str, ...] = ()
+    """Folders (as "path/") whose files the build writes whole itself after MkDocs: none is carried over."""
 
 
 def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | None:
@@ -129,7 +132,7 @@ def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | No
     # goes first, so that a build cut short leaves a staging folder the next one may clear.
     carried = set()
     for rel in sorted(made, key=lambda rel: (rel != SITE_MARKER, rel)):
-        if found.files.get(rel) != made[rel]:
+        if found.files.get(rel) != made[rel] or rel.startswith(build.rewritten):
             continue
         if rel in kept:
             done = fs.link_plain(site_dir / rel, staging / rel, made[rel])
@@ -234,13 +237,11 @@ def remove_stale(staging: Path, sources: set[str]) -> int:
     how many."""
     removed = 0
     for folder in GENERATED:
-        for path in sorted((staging / folder).rglob("*")):
-            if not path.is_file():
+        for name in fs.plain_tree(staging / folder).files:
+            rel = f"{folder}/{name}"
+            if rel in sources or (rel.endswith(".html") and f"{rel.removesuffix('.html')}.md" in sources):
                 continue
-            rel = path.relative_to(staging)
-            if rel.as_posix() in sources or (path.suffix == ".html" and rel.with_suffix(".md").as_posix() in sources):
-                continue
-            path.unlink()
+            (staging / rel).unlink()
             removed += 1
     return removed
 
@@ -250,6 +251,23 @@ def finish(work: Path, site_dir: Path, stamp: str, digests: Mapping[str, str], s
     (page_digests()), and every file it holds with its size and time (only those are carried forward)."""
     files = {rel: list(seen) for rel, seen in fs.plain_tree(site_dir).files.items()}
     write_record(work, site_dir, {"stamp": stamp, "pages": dict(digests), "files": files, "strict": strict})
+
+
+def rendered_early(work: Path, site_dir: Path, sources: Iterable[str]) -> None:
+    """Add pages rendered into the site in place (sources: their paths in the docs) to its record, as made but from
+    no Markdown: `sitegen serve` shows a new listing's papers before the full build, which then neither reports
+    them as files it did not make nor keeps their HTML (it renders them again)."""
+    record = _read_record(_record(work, site_dir))
+    files, pages = files_made(record), _pages(record)
+    if record is None or files is None or pages is None:
+        return
+    for src in sources:
+        html = f"{src.removesuffix('.md')}.html"
+        with contextlib.suppress(OSError):
+            info = (site_dir / html).stat(follow_symlinks=False)
+            files[html], pages[src] = (info.st_size, info.st_mtime_ns), ""
+    write_record(work, site_dir, {**record, "files": {rel: list(seen) for rel, seen in files.items()},
+                                  "pages": pages})
 
 
 def forget(work: Path, site_dir: Path) -> None:

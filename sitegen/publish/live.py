@@ -79,6 +79,19 @@ class LiveSite:
         file = self.files.get_file_from_path(src_uri)
         return file is not None and file.generated_by is not None and file.page is not None
 
+    def add(self, pages: Mapping[str, str]) -> list[str]:
+        """Render these generated pages into the site, first adding those it does not have (a new listing's papers,
+        shown before the full build puts them in the lists and the navigation); return MkDocs' warnings."""
+        from mkdocs.structure.files import File
+        from mkdocs.structure.pages import Page
+
+        for src_uri, text in sorted(pages.items()):
+            if self.files.get_file_from_path(src_uri) is None:
+                file = File.generated(self.site.config, src_uri, content=text)
+                self.files.append(file)
+                Page(None, file, self.site.config)  # the page sets itself as file.page
+        return self.render(pages)
+
     def render(self, pages: Mapping[str, str]) -> list[str]:
         """Render these generated pages (path inside the docs -> new Markdown) into the site; return MkDocs'
         warnings. Raise BuildError when MkDocs fails on one."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.model import Annotated, Listing, Tag
@@ -102,6 +102,14 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
         citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts,
         latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved)
+
+
+def with_papers(site: SiteContext, annotated: Sequence[Annotated], listings: tuple[Listing, ...]) -> SiteContext:
+    """The site as a paper's page sees it, with these papers added or replaced and these listings' page names: what
+    `sitegen serve` renders a new listing's papers with before the full build (their lists are not updated)."""
+    return replace(site, by_slug={**site.by_slug, **{a.slug: a for a in annotated}},
+                   listing_pages=listing_page_names(listings),
+                   citations={**site.citations, **{a.slug: bibtex.entry(a) for a in annotated}})
 
 
 def _by_capture(listing: Listing) -> tuple[tuple[int, int, int], str]:

@@ -41,9 +41,10 @@ def paper_family(site: SiteContext) -> Output:
     """One page per paper: those whose paper, related papers, listings and citation are as the last build
     found them from its memo (sitegen/memo.py), the others rendered, half on the second core when many."""
     memo: Memo[str] = Memo(site.work, "paper-pages")
-    shared = key(sorted(site.listing_pages.items()))
-    each = {a.slug: key(a) for a in site.annotated}
-    keys = {a.slug: key(shared, each[a.slug], [each[s] for s in a.related if s in each], site.citations[a.slug])
+    each = {a.slug: a.derived_from or key(a) for a in site.annotated}
+    # A page names its own listings' pages only (Seen in): a new listing changes no other paper's key.
+    keys = {a.slug: key([site.listing_pages[s.listing] for s in a.paper.seen_in], each[a.slug], a.related,
+                        [each[s] for s in a.related if s in each], site.citations[a.slug])
             for a in site.annotated}
     kept = {a.slug: memo.get(keys[a.slug]) for a in site.annotated}
     todo = tuple(a for a in site.annotated if kept[a.slug] is None)

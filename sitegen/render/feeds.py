@@ -179,7 +179,18 @@ def _href(feed: Feed, target: str, site_url: str | None) -> str:
     """Return target's address as seen from the feed: absolute under site_url, else relative."""
     if site_url:
         return site_url.rstrip("/") + "/" + target
-    return posixpath.relpath(target, posixpath.dirname(feed.path) or ".")
+    return relative(target, posixpath.dirname(feed.path))
+
+
+def relative(target: str, folder: str) -> str:
+    """Return the path target (from the site's root) as seen from folder (from the root, "" for the root itself):
+    posixpath.relpath() for paths that are plain names, without its look at the current directory on each call
+    (a topic's feeds name thousands of pages)."""
+    parts, base = target.split("/"), [part for part in folder.split("/") if part]
+    same = 0
+    while same < len(base) and same < len(parts) - 1 and parts[same] == base[same]:
+        same += 1
+    return "/".join([".."] * (len(base) - same) + parts[same:])
 
 
 def _feed_id(feed: Feed, site_name: str) -> str:

@@ -73,11 +73,27 @@ def card_item(a: Annotated, to_root: str) -> str:
     """Return a list page's item showing a paper as a card: its title (isolated, linking its page), date (or
     "undated") and withdrawn mark, then a line of what else the archive knows of it (paper_card), when it knows
     more. (A paper page's related papers stay compact items: paper_item.)"""
+    return f'<li><a href="{escape.attr(f"{to_root}papers/{a.slug}.html")}">{_card_rest(a)}'
+
+
+_RESTS: dict[int, tuple[Annotated, str]] = {}
+"""What a card shows after its link's address, by paper record (kept with it: the id stays its own). A paper is
+a card on each of its topics', its month's and its listings' pages: it is made once. Records never change, so
+neither does what is kept; the oldest go when there are many (a long `sitegen serve` makes new ones)."""
+_RESTS_KEPT = 100_000
+
+
+def _card_rest(a: Annotated) -> str:
+    kept = _RESTS.get(id(a))
+    if kept is not None and kept[0] is a:
+        return kept[1]
     date = a.paper.published.display() if a.paper.published else "undated"
     withdrawn = WITHDRAWN_BADGE if a.paper.facts.withdrawn else ""
-    href = escape.attr(f"{to_root}papers/{a.slug}.html")
-    return (f'<li><a href="{href}"><bdi>{escape.text(plain(a.display_title))}</bdi></a> '
-            f"<small>{date}</small>{withdrawn}{paper_card(a)}</li>")
+    rest = f"<bdi>{escape.text(plain(a.display_title))}</bdi></a> <small>{date}</small>{withdrawn}{paper_card(a)}</li>"
+    if len(_RESTS) >= _RESTS_KEPT:
+        del _RESTS[next(iter(_RESTS))]
+    _RESTS[id(a)] = (a, rest)
+    return rest
 
 
 AUTHORS_ON_CARD = 3

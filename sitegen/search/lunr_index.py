@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,20 +67,31 @@ SEARCH_PIPELINE = ["stemmer"]
 STOP_WORDS = frozenset(lunr.stop_word_filter.WORDS)
 
 
-def compact_index(docs: list[SearchDoc]) -> dict[str, Any]:
+def doc_words(docs: Sequence[SearchDoc]) -> list[list[list[str]]]:
+    """Return each document's words in each field (FIELDS' order), as words_of() gives them: what the index and
+    the vocabulary are both made from."""
+    out = []
+    for doc in docs:
+        texts = field_texts(doc)
+        out.append([words_of(texts[field.name]) for field in FIELDS])
+    return out
+
+
+def compact_index(docs: list[SearchDoc], words: Sequence[list[list[str]]] | None = None) -> dict[str, Any]:
     """Return the compact index of docs: exactly what lunr.py's Builder, then encode(), would give, computed
     directly (five times quicker; tests/searchdata.py keeps the lunr.py way to check it against).
 
     Each field's text is index_text() cut at spaces, stop words dropped, the rest stemmed (lunr's pipeline);
     a term's weight in a field is lunr's BM25 score, rounded as lunr rounds it, then to one decimal.
+    words: doc_words(docs), when the caller has them.
     """
+    words = doc_words(docs) if words is None else words
     counts: list[list[Counter[str]]] = []
     lengths = [[0] * len(docs) for _ in FIELDS]
-    for ref, doc in enumerate(docs):
-        texts = field_texts(doc)
+    for ref in range(len(docs)):
         row = []
-        for f, field in enumerate(FIELDS):
-            terms = terms_of(texts[field.name])
+        for f in range(len(FIELDS)):
+            terms = [stem(w) for w in words[ref][f]]
             lengths[f][ref] = len(terms)
             row.append(Counter(terms))
         counts.append(row)

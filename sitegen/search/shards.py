@@ -15,11 +15,12 @@ The vocabulary and each term's document count (for typo corrections) load only w
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sitegen.search.documents import SearchDoc
-from sitegen.search.lunr_index import field_texts, stem, words_of
+from sitegen.search.lunr_index import doc_words, stem
 
 FORMAT = 2
 """Version of the pieces' form, checked by search-engine.js."""
@@ -41,8 +42,9 @@ class Pieces:
 
 
 def pieces(compact: dict[str, Any], docs: list[SearchDoc], topics: list[list[str]],
-           feeds: list[dict[str, Any]]) -> Pieces:
-    """Return the manifest, the term runs, the result data, the abstracts and the vocabulary."""
+           feeds: list[dict[str, Any]], words: Sequence[list[list[str]]] | None = None) -> Pieces:
+    """Return the manifest, the term runs, the result data, the abstracts and the vocabulary (words: the
+    documents' words, lunr_index.doc_words(), when the caller has them)."""
     per_term = postings(compact)
     runs = _runs(compact["terms"], per_term)
     values: dict[str, Any] = {"index": {
@@ -63,7 +65,7 @@ def pieces(compact: dict[str, Any], docs: list[SearchDoc], topics: list[list[str
                                                 for d in docs[start:start + DOC_SHARD]]
     for start in range(0, len(docs), TEXT_SHARD):
         values[f"text/{start // TEXT_SHARD}"] = [d.abstract for d in docs[start:start + TEXT_SHARD]]
-    values["words"] = _vocabulary(compact["terms"], per_term, usual_words(docs))
+    values["words"] = _vocabulary(compact["terms"], per_term, usual_words(docs, words))
     return Pieces(values=values)
 
 
@@ -118,9 +120,10 @@ def _vocabulary(terms: list[str], per_term: list[list[list[int]]], usual: dict[s
             "word": [_spelled(terms[n], usual.get(terms[n], terms[n])) for n in kept]}
 
 
-def usual_words(docs: list[SearchDoc]) -> dict[str, str]:
+def usual_words(docs: list[SearchDoc], words: Sequence[list[list[str]]] | None = None) -> dict[str, str]:
     """Return, per index term, the word that most often stands for it (ties: the first in order)."""
-    seen = Counter(word for doc in docs for text in field_texts(doc).values() for word in words_of(text))
+    words = doc_words(docs) if words is None else words
+    seen = Counter(word for fields in words for field in fields for word in field)
     usual: dict[str, str] = {}
     for word, _ in sorted(seen.items(), key=lambda item: (-item[1], item[0])):
         usual.setdefault(stem(word), word)

@@ -24,7 +24,7 @@ from pathlib import Path
 from sitegen import __version__, fs
 from sitegen.model import Tag
 from sitegen.search.documents import SearchDoc
-from sitegen.search.lunr_index import compact_index
+from sitegen.search.lunr_index import compact_index, doc_words
 from sitegen.search.page import search_page
 from sitegen.search.scripts import SCRIPT_FORMAT, data_script, lunr_js
 from sitegen.search.shards import pieces
@@ -64,7 +64,8 @@ def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | N
         stored = json.loads(cached.read_text(encoding="utf-8"))
         if stored.get("key") == key:
             return SearchFiles(files=stored["files"])
-    made = pieces(compact_index(docs), docs, [[tag.slug, tag.name] for tag in topics], list(feeds))
+    words = doc_words(docs)
+    made = pieces(compact_index(docs, words), docs, [[tag.slug, tag.name] for tag in topics], list(feeds), words)
     files = {f"{ASSETS}/lunr.js": lunr}
     files.update({f"{ASSETS}/{name}.js": data_script(name, value) for name, value in made.values.items()})
     if cached:
@@ -72,11 +73,15 @@ def search_index(docs: list[SearchDoc], topics: tuple[Tag, ...], cache: Path | N
     return SearchFiles(files=files)
 
 
-def write_assets(files: Mapping[str, str], site: Path) -> None:
+def write_assets(files: Mapping[str, str], site: Path, staging: bool = False) -> None:
     """Put the search files into a built site, replacing any from an earlier build: each file atomically, and
-    the numbered files (PIECES) no longer needed only after, so that a site being served never misses one."""
+    the numbered files (PIECES) no longer needed only after, so that a site being served never misses one.
+    staging: site is a staging folder, swapped in whole once done (its files are written in place)."""
     for rel, text in files.items():
-        fs.write_text(site / rel, text)
+        if staging:
+            fs.write_new(site / rel, text)
+        else:
+            fs.write_text(site / rel, text)
     for folder in PIECES:
         shards = site / ASSETS / folder
         for path in sorted(shards.glob("*")) if shards.is_dir() else ():

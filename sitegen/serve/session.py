@@ -8,9 +8,10 @@ A change to curators' notes only takes the quick path: the notes are read again,
 are annotated again, their pages are rendered by the MkDocs kept loaded on the site (publish/live.py) and shown
 at once (show() reloads the open pages); then the pages that list them (topics, home, stats, feeds, the search
 page) are rendered, and those whose Markdown changed go through MkDocs too, and the search index is rebuilt.
-Anything else (a listing, the taxonomy, metadata, links.json, docs/, mkdocs.yml), and any note change that adds
-or removes a page, takes a full build, which is always correct; a full build after the first one rebuilds only
-the pages whose Markdown changed (publish/incremental.py).
+A new or changed listing first has the pages of the papers it brings rendered the same way and shown; the pages
+that list them and the search follow with the full build. Anything else (the taxonomy, metadata, links.json,
+docs/, mkdocs.yml), and any note change that adds or removes a page, takes a full build, which is always correct;
+a full build after the first one rebuilds only the pages whose Markdown changed (publish/incremental.py).
 
 A rebuild that finds a file it cannot read (one it could read before) leaves the last good site served, and the
 problem is shown on every page (notice()) until the file is fixed.
@@ -26,7 +27,15 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen.errors import Report, SitegenError
-from sitegen.pipeline import BuildOptions, Served, build_served, project_paths, read_notes, update_notes
+from sitegen.pipeline import (
+    BuildOptions,
+    Served,
+    build_served,
+    project_paths,
+    read_notes,
+    show_new_papers,
+    update_notes,
+)
 from sitegen.serve.watch import Snapshot
 
 KEPT = "the last good site stays until it is fixed"
@@ -88,6 +97,8 @@ class Session:
                 quick = self._quick(self.served, show, start)
                 if quick is not None:
                     return quick
+            if self.served is not None and self._listings_only(changed):
+                self._early(self.served, show, start)
             return self._full(start)
         except SitegenError as exc:
             self._problems([f"error: {exc}"])
@@ -97,15 +108,29 @@ class Session:
         notes = self.options.archive / "notes"
         return all(path.parent == notes and path.suffix == ".md" for path in changed)
 
+    def _listings_only(self, changed: set[Path]) -> bool:
+        listings = self.options.archive / "listings"
+        return all(path.parent == listings for path in changed)
+
+    def _early(self, served: Served, show: Callable[[], None], start: float) -> None:
+        """Show the pages of the papers new or changed listings bring, before the full build (said on the terminal)."""
+        shown = show_new_papers(served, self.options.archive, show)
+        if shown:
+            noun = "page" if shown == 1 else "pages"
+            print(f"Showing {shown} {noun} of new or changed papers in {time.perf_counter() - start:.2f} s; "
+                  f"rebuilding the rest", file=self.out, flush=True)
+
     def _problems(self, lines: list[str]) -> None:
-        """Take lines as the problems now; on the terminal, say each new one once, and each one gone."""
-        before, self.problems = self.problems, lines
+        """Take lines as the problems now; on the terminal, say each new one once, and each one gone (said before
+        the pages change: a reader who sees a problem gone from the page finds it said gone)."""
+        before = self.problems
         for line in before:
             if line not in lines:
-                print(f"fixed: {line.split(': ', 1)[1]}", file=self.out)
+                print(f"fixed: {line.split(': ', 1)[1]}", file=self.out, flush=True)
         for line in lines:
             if line not in before:
-                print(line, file=self.out)
+                print(line, file=self.out, flush=True)
+        self.problems = lines
 
     def _full(self, start: float) -> Rebuilt:
         report = Report()
