@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from sitegen import fs
-from sitegen.layout import Layout
+from sitegen.layout import Layout, forget
 from sitegen.parallel import cores
 from sitegen.synth import new_day, synthesise
 
@@ -86,6 +86,7 @@ def run(papers: int, work: Path | None = None, seed: int = 0, browser: bool = Tr
     archive, site = work / "archive", work / "site"
     for added in archive.glob("listings/*_synth_day.txt"):  # the new day an earlier run in this folder added
         added.unlink()
+    _clear(work)
     if not (archive / "listings").exists():
         synthesise(SOURCE, papers, archive, seed)
     jobs = jobs or cores()
@@ -129,6 +130,16 @@ def run(papers: int, work: Path | None = None, seed: int = 0, browser: bool = Tr
     return result
 
 
+def _clear(work: Path) -> None:
+    """Remove what an earlier run in this folder built, and its work folders: the full builds start clean."""
+    for site in (work / "site", work / "docs" / "site", work / "jobs1" / "site"):
+        forget(Layout.for_site(site, Path("mkdocs.yml")))
+        if site.exists():
+            shutil.rmtree(site)
+    for folder in ("baseline-site", "material-site", "serve", "serve-listing"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+
+
 def _searches(site: Path, work: Path) -> dict[str, Any]:
     """The first search in sitegen's site (two queries) and in Material's, each in a fresh browser."""
     result: dict[str, Any] = {}
@@ -169,8 +180,10 @@ def _serve_listing(archive: Path, work: Path) -> dict[str, float]:
         rebuilt = time.perf_counter() - start
         return {"serve_new_listing_s": round(shown, 3), "serve_new_listing_all_s": round(rebuilt, 3)}
     finally:
-        target.unlink(missing_ok=True)
-        server.stop()
+        try:
+            server.stop()  # first: the listing's removal would start a rebuild that the stop then waits for
+        finally:
+            target.unlink(missing_ok=True)
 
 
 def _serve_note(archive: Path, work: Path, slug: str) -> dict[str, float]:

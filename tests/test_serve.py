@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import signal
 import socket
 import tempfile
 from pathlib import Path
@@ -164,6 +165,18 @@ def small(tmp_path):
     cwd.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
     return archive, cwd, tmp, env
+
+
+def test_ctrl_c_stops_serve_started_from_a_process_that_ignores_it(small):
+    """A script run in the background (`cmd &`) ignores SIGINT, and so would the serve it starts: ServeProcess
+    (which the benchmark and these tests stop with Ctrl-C) makes sure the server hears it."""
+    archive, cwd, tmp, env = small
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server = ServeProcess(archive, CONFIG, cwd, env)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert server.stop(seconds=30) == 0 and server.lines[-1] == "Stopped."
 
 
 def test_serve_shows_a_saved_note_a_new_listing_a_broken_note_and_stops_cleanly(small):

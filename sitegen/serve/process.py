@@ -16,6 +16,10 @@ import urllib.request
 from pathlib import Path
 
 _SERVING = re.compile(r"Serving on (http://\S+/)")
+_WITH_CTRL_C = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "from sitegen.cli import main; sys.exit(main(sys.argv[1:]))")
+"""`python -m sitegen`, with Ctrl-C (SIGINT) heard even when this process ignores it and the child would inherit
+that (a script started in the background, `cmd &`, ignores SIGINT): stop() presses Ctrl-C."""
 
 
 class ServeProcess:
@@ -23,7 +27,7 @@ class ServeProcess:
 
     def __init__(self, archive: Path, config: Path, cwd: Path, env: dict[str, str] | None = None,
                  start_seconds: float = 600) -> None:
-        argv = [sys.executable, "-m", "sitegen", "serve", "--archive", str(archive), "--config", str(config),
+        argv = [sys.executable, "-c", _WITH_CTRL_C, "serve", "--archive", str(archive), "--config", str(config),
                 "-a", "127.0.0.1:0"]
         self.process = subprocess.Popen(argv, cwd=cwd, env=env or dict(os.environ), stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -107,6 +111,8 @@ def note_edit_seconds(archive: Path, config: Path, cwd: Path, slug: str,
             seconds.append(round(time.perf_counter() - start, 3))
             server.wait_for(r"^Rebuilt ")  # the rest of the site too, before the next edit
     finally:
-        note.unlink(missing_ok=True)
-        server.stop()
+        try:
+            server.stop()  # first: the note's removal would start a rebuild that the stop then waits for
+        finally:
+            note.unlink(missing_ok=True)
     return seconds
