@@ -1,10 +1,10 @@
 """The one pipeline, top to bottom: ingest -> annotate -> render -> index -> publish.
 
 Every entry point drives the stages from here and imports none of them itself: `sitegen build` (a whole site
-or a shard of one), `sitegen serve` (a full build, then the quick path for a change of curators' notes),
-`sitegen bench` and the golden test. Each stage takes and returns typed values. Everything is gathered and
-validated before anything is written; the site is built beside the target and swapped in only when it
-succeeded.
+or a shard of one), `sitegen serve` (a full build, then the quick path for a change of curators' notes and an
+early look at a new listing's papers), `sitegen bench` and the golden test. Each stage takes and returns typed
+values. Everything is gathered and validated before anything is written; the site is built beside the target
+and swapped in only when it succeeded.
 """
 
 from __future__ import annotations
