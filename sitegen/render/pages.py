@@ -7,9 +7,11 @@ Pages link to each other with relative `.md` links so that MkDocs validates ever
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import MONTH_NAMES, MONTHS, Annotated, Check, LinkKind, LinkStatus, Listing, Note, PartialDate, Tag
@@ -76,23 +78,32 @@ def card_item(a: Annotated, to_root: str) -> str:
     return f'<li><a href="{escape.attr(f"{to_root}papers/{a.slug}.html")}">{_card_rest(a)}'
 
 
-_RESTS: dict[int, tuple[Annotated, str]] = {}
-"""What a card shows after its link's address, by paper record (kept with it: the id stays its own). A paper is
-a card on each of its topics', its month's and its listings' pages: it is made once. Records never change, so
-neither does what is kept; the oldest go when there are many (a long `sitegen serve` makes new ones)."""
-_RESTS_KEPT = 100_000
+_rests: contextvars.ContextVar[dict[int, tuple[Annotated, str]] | None] = contextvars.ContextVar("cards", default=None)
+"""While cards_made_once() runs: what a card shows after its link's address, by paper record (kept with it, so
+that the id stays its own)."""
+
+
+@contextlib.contextmanager
+def cards_made_once() -> Iterator[None]:
+    """Make each paper's card once while the block runs (a whole render: a paper is a card on each of its topics',
+    its month's and its listings' pages), and forget them after."""
+    token = _rests.set({})
+    try:
+        yield
+    finally:
+        _rests.reset(token)
 
 
 def _card_rest(a: Annotated) -> str:
-    kept = _RESTS.get(id(a))
+    made = _rests.get()
+    kept = made.get(id(a)) if made is not None else None
     if kept is not None and kept[0] is a:
         return kept[1]
     date = a.paper.published.display() if a.paper.published else "undated"
     withdrawn = WITHDRAWN_BADGE if a.paper.facts.withdrawn else ""
     rest = f"<bdi>{escape.text(plain(a.display_title))}</bdi></a> <small>{date}</small>{withdrawn}{paper_card(a)}</li>"
-    if len(_RESTS) >= _RESTS_KEPT:
-        del _RESTS[next(iter(_RESTS))]
-    _RESTS[id(a)] = (a, rest)
+    if made is not None:
+        made[id(a)] = (a, rest)
     return rest
 
 

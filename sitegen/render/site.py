@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sitegen.model import Tag
 from sitegen.render import families
 from sitegen.render.context import SiteContext
+from sitegen.render.pages import cards_made_once
 
 FAMILIES: tuple[tuple[str, Callable[[SiteContext], families.Output]], ...] = (
     ("papers", families.paper_family),
@@ -47,10 +48,11 @@ def render(site: SiteContext, skip: frozenset[str] = frozenset()) -> RenderedSit
     """Return every page family's pages and files, in FAMILIES order (but the families named in skip)."""
     pages: dict[str, str] = {}
     files: dict[str, str] = {}
-    for name, family in FAMILIES:
-        if name in skip:
-            continue
-        output = family(site)
-        pages.update(output.pages)
-        files.update(output.files)
+    with cards_made_once():
+        for name, family in FAMILIES:
+            if name in skip:
+                continue
+            output = family(site)
+            pages.update(output.pages)
+            files.update(output.files)
     return RenderedSite(pages=pages, nav=[dict(item) for item in NAV], topics=site.topics, files=files)
