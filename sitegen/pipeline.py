@@ -162,7 +162,7 @@ class BuildResult:
     def summary(self) -> str:
         return (f"{self.paper_count} papers ({self.entry_count} entries, {self.duplicate_count} duplicates merged) "
                 f"from {self.listing_count} listings, {self.topic_count} topics, {self.page_count} pages; "
-                f"{len(self.report.warnings)} warnings")
+                f"{len(self.report.warnings)} warning{'' if len(self.report.warnings) == 1 else 's'}")
 
 
 class _Timer:

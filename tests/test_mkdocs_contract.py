@@ -287,4 +287,4 @@ def test_build_warns_of_another_mkdocs_and_still_builds(tmp_path: Path, monkeypa
     assert captured.err.count("warning: mkdocs-material 10.0.0 is installed, but sitegen was written for "
                               "mkdocs-material>=9.5,<10") == 1
     assert "mkdocs 1.6.2" not in captured.err  # a patch release is in the range
-    assert (tmp_path / "site" / "index.html").is_file() and "; 1 warnings" in captured.out
+    assert (tmp_path / "site" / "index.html").is_file() and "; 1 warning\n" in captured.out
