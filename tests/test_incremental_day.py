@@ -3,14 +3,16 @@ clean build byte for byte, renders only what changed, and links the pages it kee
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 
 import pytest
 from conftest import ROOT
 
+from sitegen import memo
 from sitegen.pipeline import BuildOptions, build
-from sitegen.publish import mkdocs_site, uptodate
+from sitegen.publish import mkdocs_site
 from sitegen.synth import new_day, synthesise
 
 EPOCH = "1767225600"  # one build date for every build here (else the newest capture date: the same anyway)
@@ -73,10 +75,11 @@ def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(project, monke
 
     # An upgrade of sitegen, simulated by a changed template: every page shows it.
     upgraded = project / "upgraded" / "sitegen"
-    shutil.copytree(uptodate.SITEGEN, upgraded, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(memo.SITEGEN, upgraded, ignore=shutil.ignore_patterns("__pycache__"))
     main = upgraded / "theme" / "main.html"
     main.write_text(main.read_text().replace("{% block extrahead %}", "{% block extrahead %}<!-- upgraded -->"))
-    monkeypatch.setattr(uptodate, "SITEGEN", upgraded)
+    monkeypatch.setattr(memo, "SITEGEN", upgraded)
+    monkeypatch.setattr(memo, "code_digest", functools.cache(memo.code_digest.__wrapped__))  # of the copy
     monkeypatch.setattr(mkdocs_site, "theme_dir", lambda: upgraded / "theme")
     run(project, site)
     assert "<!-- upgraded -->" in (site / "papers" / f"{slug}.html").read_text()

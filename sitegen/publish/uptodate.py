@@ -1,13 +1,13 @@
 """A build with nothing to do: when everything a site is built from is what the site in place was built from,
 the build says so and stops, in the time it takes to read its inputs.
 
-What a build reads (stamp()): every file of the archive, the project's config file and docs folder (and a theme
-folder or hooks the config names), sitegen's own files, the versions of the libraries that render the site,
-the options that shape its output and SOURCE_DATE_EPOCH. The digest of all of it goes into the site's record
-(publish/incremental.py) beside the build's summary and the problems it reported; a later build with the same
-digest, on a site that holds exactly the files the record lists (none added, changed or removed since), reports
-those problems again and the same summary, and writes nothing. Any difference means an ordinary build, which
-renders only the pages whose Markdown changed.
+What a build reads (stamp()): every file of the archive, the project's config file and docs folder (and a
+theme folder or hooks the config names), sitegen's own files (memo.code_digest()), the versions of the
+libraries that render the site, the options that shape its output and SOURCE_DATE_EPOCH. The digest of all of it
+goes into the site's record (publish/incremental.py) beside the build's summary and the problems it reported; a
+later build with the same digest, on a site that holds exactly the files the record lists (none added, changed
+or removed since), reports those problems again and the same summary, and writes nothing. Any difference means
+an ordinary build, which renders only the pages whose Markdown changed.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sitegen import fs
+from sitegen import fs, memo
 from sitegen.errors import Problem, Report
 from sitegen.layout import Layout
 from sitegen.publish import incremental
@@ -32,15 +31,14 @@ LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "mar
              "jinja2", "markupsafe", "pygments", "python-slugify", "latex2mathml", "feedgen", "scikit-learn",
              "scipy", "numpy", "matplotlib", "selectolax")
 """The libraries whose version can change what a build writes."""
-SITEGEN = Path(__file__).resolve().parents[1]
-"""sitegen's own files: its code, theme and scripts."""
 
 
 def stamp(project: Project, archive: Path, settings: Mapping[str, object]) -> str:
     """Return the digest of everything a build of this project, archive and settings reads."""
     digest = hashlib.sha256()
     digest.update(repr(sorted(settings.items())).encode())
-    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH')}\npython={sys.version}\n".encode())
+    # sitegen's own files (code, theme, scripts) and Python's version: the digest the memos are keyed by too.
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH')}\nsitegen={memo.code_digest()}\n".encode())
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}\n".encode())
@@ -55,7 +53,6 @@ def stamp(project: Project, archive: Path, settings: Mapping[str, object]) -> st
 
 
 def _folders(project: Project, archive: Path) -> Iterable[tuple[str, Path]]:
-    yield "sitegen", SITEGEN
     yield "archive", archive
     if project.docs_dir is not None:
         yield "docs", project.docs_dir
