@@ -52,6 +52,8 @@ class Memo(Generic[T]):
         self.path = folder / f"memo-{kind}.pickle" if folder is not None else None
         self.old: dict[bytes, T] = self._load()
         self.new: dict[bytes, T] = {}
+        self.replaced = False
+        """A result was put in place of one kept under the same key (a memo of one value that changes)."""
 
     def _load(self) -> dict[bytes, T]:
         if self.path is None:
@@ -74,12 +76,13 @@ class Memo(Generic[T]):
         return value
 
     def put(self, digest: bytes, value: T) -> T:
+        self.replaced = self.replaced or digest in self.old
         self.new[digest] = value
         return value
 
     def save(self) -> None:
         """Keep what this build used (and only that) for the next one."""
-        if self.path is None or self.new.keys() == self.old.keys():
+        if self.path is None or (self.new.keys() == self.old.keys() and not self.replaced):
             return
         data = pickle.dumps({"code": code_digest(), "values": self.new}, protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower next time

@@ -62,3 +62,46 @@ def test_kept_weights_and_rows_give_what_computing_them_gives(tmp_path):
     assert (work / "memo-related-rows.pickle").is_file() and (work / "memo-related-weights.pickle").is_file()
     assert related(papers, work) == related(papers)  # the old papers' rows from the memo, the new ones made
     assert related(papers, work) == related(papers)  # every row from the memo
+
+
+def test_kept_lists_updated_for_what_changed_give_what_comparing_everything_gives(tmp_path, monkeypatch):
+    """A rebuild compares only the new and changed papers with the others (and again in full the papers whose
+    list held one that left or changed); every list is still the one a build from nothing finds."""
+    synthesise(ROOT / "archive", 320, tmp_path / "archive", 7)
+    papers = [(p.slug, clean(p.title), clean(p.abstract)) for p in ingest(Archive(tmp_path / "archive"),
+                                                                           Report()).papers]
+    reference = {slug for slug, _, _ in papers[:200]}  # fixed, so the kept lists are used
+    full_comparisons = []
+    real = related_module.nearest_scored
+
+    def counted(matrix, k=RELATED, min_score=related_module.MIN_SCORE, rows=None, columns=None):
+        if rows is None and columns is None:
+            full_comparisons.append(matrix.shape[0])
+        return real(matrix, k, min_score, rows, columns)
+
+    monkeypatch.setattr(related_module, "nearest_scored", counted)
+    work = tmp_path / "work"
+    start = papers[:280]
+    listed = related_module.related(start, reference=reference, work=work)
+    assert full_comparisons == [280]
+    # Papers whose lists name others: removing those must send their listers back to a full comparison.
+    named = sorted({near for slug, near_ in listed.items() if slug not in reference for near in near_}
+                   - reference)
+    assert len(named) >= 4
+    changed = {named[0]: "a changed abstract about protein folding and enzyme kinetics"}
+    steps = [
+        papers,  # a new day: 40 papers added
+        [p for p in papers if p[0] not in named[1:4]],  # papers that others list are removed
+        [(slug, title, changed.get(slug, abstract)) for slug, title, abstract in papers],  # one changes
+        [(slug, title, changed.get(slug, abstract)) for slug, title, abstract in papers],  # nothing changes
+    ]
+    results = []
+    for archive in steps:
+        kept = related_module.related(archive, reference=reference, work=work)
+        results.append(kept)
+        assert full_comparisons == [280]  # only the new and changed ones were compared with every paper
+        monkeypatch.setattr(related_module, "nearest_scored", real)
+        assert kept == related_module.related(archive, reference=reference)
+        monkeypatch.setattr(related_module, "nearest_scored", counted)
+    assert any(results[0][slug] != listed[slug] for slug in listed)  # new papers entered old lists
+    assert any(set(results[0][slug]) & set(named[1:4]) for slug in listed)  # which the removal changes

@@ -55,19 +55,27 @@ def related(papers: Sequence[tuple[str, str, str]], k: int = RELATED, reference:
     """Map each (slug, title, abstract) to the slugs of its k most similar papers, best first.
 
     reference: the slugs of the papers whose words are compared, with weights from them (default: all).
-    work: the build's work folder, where the fitted weights and each paper's words are kept for the next build
-    (sitegen/memo.py): a paper's vector depends only on its text and the reference set.
+    work: the build's work folder, where the fitted weights, each paper's words and every paper's list are kept
+    for the next build (sitegen/memo.py): a paper's vector depends only on its text and the reference set.
     """
+    return related_texts([(slug, document(title, abstract)) for slug, title, abstract in papers], k, reference, work)
+
+
+def related_texts(papers: Sequence[tuple[str, str]], k: int = RELATED, reference: Collection[str] | None = None,
+                  work: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """related(), of (slug, text) pairs whose text document() made."""
     ordered = sorted(papers)
-    slugs = [slug for slug, _, _ in ordered]
-    texts = [document(title, abstract) for _, title, abstract in ordered]
-    fixed = texts if reference is None else [text for (slug, _, _), text in zip(ordered, texts, strict=True)
-                                             if slug in reference]
+    slugs = [slug for slug, _ in ordered]
+    texts = [text for _, text in ordered]
+    fixed = texts if reference is None else [text for slug, text in ordered if slug in reference]
     try:
-        matrix = Vectors(fixed, work).of(texts)
+        vectors = Vectors(fixed, work)
+        keys = vectors.keys(texts)
+        matrix = vectors.of(texts, keys)
     except ValueError:  # no word left to compare by: every text is empty or only stop words
         return dict.fromkeys(slugs, ())
-    return {slugs[i]: tuple(slugs[j] for j in near) for i, near in enumerate(nearest(matrix, k))}
+    lists = Lists(work, key(vectors.reference, k, MIN_SCORE)).of(slugs, keys, matrix, k)
+    return {slug: tuple(near for near, _ in lists[slug]) for slug in slugs}
 
 
 def document(title: str, abstract: str) -> str:
@@ -88,11 +96,10 @@ class Vectors:
         fitted.save()
         self.rows: Memo[tuple[np.ndarray, np.ndarray]] = Memo(work, "related-rows")
 
-    def of(self, documents: Sequence[str]) -> sparse.csr_matrix:
-        """Return the documents' rows (one matrix, in their order)."""
+    def of(self, documents: Sequence[str], keys: Sequence[bytes]) -> sparse.csr_matrix:
+        """Return the documents' rows (one matrix, in their order; keys: what keys() gives for them)."""
         from scipy import sparse
 
-        keys = [key(self.reference, text) for text in documents]
         rows = [self.rows.get(digest) for digest in keys]
         missing = [n for n, row in enumerate(rows) if row is None]
         if missing:
@@ -105,6 +112,10 @@ class Vectors:
         indices = np.concatenate([row[0] for row in rows if row is not None] or [np.zeros(0, np.int32)])
         data = np.concatenate([row[1] for row in rows if row is not None] or [np.zeros(0, np.float32)])
         return sparse.csr_matrix((data, indices, indptr), shape=(len(documents), len(self.vectorizer.vocabulary_)))
+
+    def keys(self, documents: Sequence[str]) -> list[bytes]:
+        """Return each document's row's key: a digest of its text and of the reference set."""
+        return [key(self.reference, text) for text in documents]
 
     def _made(self, documents: Sequence[str]) -> sparse.csr_matrix:
         from sklearn.preprocessing import normalize
@@ -144,22 +155,105 @@ def _heaviest(matrix: sparse.csr_matrix, terms: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
 
 
+Near = tuple[tuple[str, float], ...]
+"""A paper's related papers, best first: (slug, cosine) each."""
+
+
+class Lists:
+    """Every paper's related list, kept between builds (work folder) with the key of the row it was found for.
+
+    A rebuild compares again only what changed: a paper that is new, or whose row changed, is compared with
+    every paper, and so is one whose list held a paper that left or changed; every other paper is compared
+    with the new and changed ones alone, which enter its list if they beat its last. A similarity is the same
+    product of the same two rows either way, so the lists are those nearest() gives (tests/test_related_stable.py).
+    """
+
+    REDO_SHARE = 4
+    """More than 1/REDO_SHARE of the papers new or changed: compare them all again."""
+
+    def __init__(self, work: Path | None, reference: bytes) -> None:
+        self.reference = reference
+        self.memo: Memo[dict[str, tuple[bytes, Near]]] = Memo(work, "related-lists")
+
+    def of(self, slugs: Sequence[str], keys: Sequence[bytes], matrix: sparse.csr_matrix,
+           k: int) -> dict[str, Near]:
+        """Return each slug's list (slugs sorted; keys: their rows' keys; matrix: their rows)."""
+        kept = self.memo.get(self.reference) or {}
+        if len(_fresh(slugs, keys, kept)) * self.REDO_SHARE > len(slugs):
+            lists = {slug: _named(slugs, near) for slug, near in zip(slugs, nearest_scored(matrix, k), strict=True)}
+        else:
+            lists = self._updated(slugs, keys, matrix, k, kept)
+        self.memo.put(self.reference, {slug: (keys[n], lists[slug]) for n, slug in enumerate(slugs)})
+        self.memo.save()
+        return lists
+
+    @staticmethod
+    def _updated(slugs: Sequence[str], keys: Sequence[bytes], matrix: sparse.csr_matrix, k: int,
+                 kept: dict[str, tuple[bytes, Near]]) -> dict[str, Near]:
+        fresh = _fresh(slugs, keys, kept)
+        now = dict(zip(slugs, keys, strict=True))
+        gone = {slug for slug, (row, _) in kept.items() if now.get(slug) != row}
+        new = set(fresh)
+        redo = sorted(new | {n for n, slug in enumerate(slugs)
+                             if n not in new and any(near in gone for near, _ in kept[slug][1])})
+        lists = {slugs[n]: _named(slugs, near)
+                 for n, near in zip(redo, nearest_scored(matrix, k, rows=redo), strict=True)} if redo else {}
+        entering = nearest_scored(matrix, k, columns=fresh) if fresh else None
+        for n, slug in enumerate(slugs):
+            if slug in lists:
+                continue
+            old = list(kept[slug][1])
+            if entering is not None:
+                old += [(slugs[c], s) for c, s in entering[n]]
+            lists[slug] = tuple(sorted(old, key=lambda near: (-near[1], near[0]))[:k])
+        return lists
+
+
+def _fresh(slugs: Sequence[str], keys: Sequence[bytes], kept: dict[str, tuple[bytes, Near]]) -> list[int]:
+    """The papers (by number) that are new or whose row changed since their list was kept."""
+    return [n for n, slug in enumerate(slugs) if kept.get(slug, (b"", ()))[0] != keys[n]]
+
+
+def _named(slugs: Sequence[str], near: list[tuple[int, float]]) -> Near:
+    return tuple((slugs[c], score) for c, score in near)
+
+
 def nearest(matrix: sparse.csr_matrix, k: int = RELATED, min_score: float = MIN_SCORE) -> list[list[int]]:
     """Return, per row, its k most similar other rows (cosine of unit rows), best first."""
-    n = matrix.shape[0]
-    transposed = matrix.T.tocsr()
-    chunk = max(1, CHUNK_CELLS // max(n, 1))
-    result: list[list[int]] = []
-    for start in range(0, n, chunk):
-        scores = (matrix[start:start + chunk] @ transposed).tocsr()
+    return [[c for c, _ in near] for near in nearest_scored(matrix, k, min_score)]
+
+
+def nearest_scored(matrix: sparse.csr_matrix, k: int = RELATED, min_score: float = MIN_SCORE,
+                   rows: Sequence[int] | None = None, columns: Sequence[int] | None = None,
+                   ) -> list[list[tuple[int, float]]]:
+    """Return, per row (of rows, default all), its k most similar other rows among columns (default all), best
+    first, as (row number, cosine) pairs.
+
+    A similarity is summed in the order of the first row's words whatever the columns, so it comes out the same
+    to the last bit when computed against all rows or a few (what Lists relies on).
+    """
+    picked = np.arange(matrix.shape[0]) if rows is None else np.asarray(rows, dtype=np.int64)
+    among = None if columns is None else np.asarray(columns, dtype=np.int64)
+    transposed = (matrix if among is None else matrix[among]).T.tocsr()
+    chunk = max(1, CHUNK_CELLS // max(transposed.shape[1], 1))
+    result: list[list[tuple[int, float]]] = []
+    for start in range(0, len(picked), chunk):
+        part = picked[start:start + chunk]
+        scores = (matrix[part] @ transposed).tocsr()
+        rows_of = np.repeat(np.arange(scores.shape[0]), np.diff(scores.indptr))
+        hits = np.bincount(rows_of[scores.data >= min_score], minlength=scores.shape[0])
         for row in range(scores.shape[0]):
+            if not hits[row]:  # most rows, when comparing with a new day's papers only
+                result.append([])
+                continue
             lo, hi = scores.indptr[row], scores.indptr[row + 1]
-            result.append(_top(scores.indices[lo:hi], scores.data[lo:hi], start + row, k, min_score))
+            found = scores.indices[lo:hi] if among is None else among[scores.indices[lo:hi]]
+            result.append(_top(found, scores.data[lo:hi], int(part[row]), k, min_score))
     return result
 
 
-def _top(columns: np.ndarray, values: np.ndarray, own: int, k: int, min_score: float) -> list[int]:
-    """Return the columns of the k highest values of at least min_score (not own), best first."""
+def _top(columns: np.ndarray, values: np.ndarray, own: int, k: int, min_score: float) -> list[tuple[int, float]]:
+    """Return the columns of the k highest values of at least min_score (not own), best first, with their values."""
     keep = (values >= min_score) & (columns != own)
     columns, values = columns[keep], values[keep]
     if len(values) > k:
@@ -167,4 +261,4 @@ def _top(columns: np.ndarray, values: np.ndarray, own: int, k: int, min_score: f
         kth = np.partition(values, -k)[-k]
         columns, values = columns[values >= kth], values[values >= kth]
     order = np.lexsort((columns, -values))[:k]
-    return [int(c) for c in columns[order]]
+    return [(int(c), float(v)) for c, v in zip(columns[order], values[order], strict=True)]
