@@ -10,13 +10,14 @@ and swapped in only when it succeeded.
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen import fs
-from sitegen.annotate.stage import annotate, annotate_one, topics_in_use
+from sitegen.annotate.stage import Annotating, annotate_one, annotating, topics_in_use
 from sitegen.archive import Archive
 from sitegen.archive.links import read_results
 from sitegen.archive.notes import load_notes
@@ -32,13 +33,13 @@ from sitegen.publish import incremental, staging, uptodate
 from sitegen.publish.live import LiveSite
 from sitegen.publish.mkdocs_site import Project, load_project
 from sitegen.publish.shares import Split
-from sitegen.render.context import Derived, SiteContext, site_context, with_papers
+from sitegen.render.context import Derived, SiteContext, site_context, with_papers, with_related
 from sitegen.render.families import paper_pages
-from sitegen.render.site import RenderedSite, render
+from sitegen.render.site import FAMILIES, PAPERS, RenderedSite, render
 from sitegen.search import saved
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
-from sitegen.search.stage import SearchFiles, page_for, search_index, write_assets
+from sitegen.search.stage import SearchFolder, index_into, page_for, search_index, write_assets
 
 NO_SITE_URL = ("no site_url, so pages have no canonical link, sitemap.xml lists no page, robots.txt is not "
                "written and feed links are relative")
@@ -136,7 +137,8 @@ class BuildResult:
     """Every page MkDocs has in the site (the generated ones, the search page and the hand-written ones)."""
     report: Report = field(default_factory=Report)
     seconds: dict[str, float] = field(default_factory=dict)
-    """Each stage's seconds; "index" is the search index's own time, overlapped with "mkdocs"."""
+    """Each stage's seconds; "index" is the search index's own time, overlapped with "render" and "mkdocs";
+    "annotate" ends before the related papers are found, "render" waits for them (annotating())."""
     epoch: int = DEFAULT_EPOCH
     """The build's date (seconds since 1970): SOURCE_DATE_EPOCH, else the newest capture date."""
     unchanged: bool = False
@@ -177,11 +179,11 @@ class _Timer:
 
 
 def _indexing(needed: bool, docs: list[SearchDoc], site: SiteContext,
-              work: Path) -> contextlib.AbstractContextManager[Beside[SearchFiles] | None]:
+              work: Path) -> contextlib.AbstractContextManager[Beside[SearchFolder] | None]:
     """Build the search index on the second core, when this build writes it."""
     if not needed:
         return contextlib.nullcontext()
-    return beside(search_index, docs, site.topics, work / "cache", _saved_feeds(site))
+    return beside(index_into, docs, site.topics, work, _saved_feeds(site))
 
 
 def _saved_feeds(site: SiteContext) -> tuple[dict[str, object], ...]:
@@ -256,6 +258,20 @@ def _build(options: BuildOptions, report: Report, tolerated: frozenset[str] | No
 def _built(options: BuildOptions, project: Project, layout: Layout, report: Report,
            tolerated: frozenset[str] | None) -> tuple[BuildResult, Built]:
     """Every stage, top to bottom (the caller holds the site's lock)."""
+    try:
+        return _stages(options, project, layout, report, tolerated)
+    finally:
+        gc.unfreeze()  # what the build held may go now (a `sitegen serve` builds again and again)
+
+
+def _settle() -> None:
+    """Take what the stages so far made out of the garbage collector's sight until the build ends: it lives
+    that long anyway, and each full collection would look through all of it again (a second at 10,000 papers)."""
+    gc.freeze()
+
+
+def _stages(options: BuildOptions, project: Project, layout: Layout, report: Report,
+            tolerated: frozenset[str] | None) -> tuple[BuildResult, Built]:
     result = BuildResult(report=report)
     timer = _Timer(result.seconds)
     stated = stated_epoch()
@@ -263,38 +279,50 @@ def _built(options: BuildOptions, project: Project, layout: Layout, report: Repo
     contents = read_inputs(Archive(options.archive), report, layout.work)
     result.epoch = build_epoch(stated, contents.listings)
     timer.lap("ingest")
+    _settle()
 
-    annotated = annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks, layout.work)
-    timer.lap("annotate")
+    with annotating(contents.papers, contents.taxonomy, contents.notes, contents.link_checks, layout.work) as started:
+        site, docs = _site_and_docs(started.annotations, contents.listings, contents.taxonomy,
+                                    _options(project, report), contents.duplicate_count)  # related papers: later
+        site = replace(site, work=layout.work)
+        timer.lap("annotate")
+        _settle()
+        saved.check_topics(site.options.feeds, site.topics, project.config_file, report)
+        _check_skipped(options.strict, tolerated, report)
 
-    site, docs = _site_and_docs(annotated, contents.listings, contents.taxonomy, _options(project, report),
-                                contents.duplicate_count)
-    site = replace(site, work=layout.work)
-    saved.check_topics(site.options.feeds, site.topics, project.config_file, report)
-    _check_skipped(options.strict, tolerated, report)
-
-    # The search index is static files MkDocs need not see: the second core builds it while the pages are
-    # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
-    shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
-    with _indexing(shard == 0, docs, site, layout.work) as index:
-        rendered = render(site)
-        pages = {**rendered.pages, **rendered.files,
-                 SEARCH_PAGE: page_for(docs, rendered.topics, _saved_feeds(site))}
-        timer.lap("render")
-        run = staging.Run(project, layout, options.strict, result.epoch, Split(shard, shards, options.jobs),
-                          options.keep_docs)
-        staged = staging.run_mkdocs(run, pages, rendered.nav, report)
-        staging.swap_in(staged, index.result() if index else None)
+        # The search index is static files MkDocs need not see: the second core builds it while the pages are
+        # rendered and MkDocs runs (in a sharded build, only the shard that writes the site-wide files builds it).
+        shard, shards = (options.shard[0] - 1, options.shard[1]) if options.shard else (0, 1)
+        with _indexing(shard == 0, docs, site, layout.work) as index:
+            site, rendered = _render_around(site, started)
+            pages = {**rendered.pages, **rendered.files,
+                     SEARCH_PAGE: page_for(docs, rendered.topics, _saved_feeds(site))}
+            timer.lap("render")
+            _settle()
+            run = staging.Run(project, layout, options.strict, result.epoch, Split(shard, shards, options.jobs),
+                              options.keep_docs)
+            staged = staging.run_mkdocs(run, pages, rendered.nav, report)
+            staging.swap_in(staged, index.result() if index else None)
     timer.lap("mkdocs")
     result.seconds["index"] = index.seconds if index else 0.0
     if options.published and not site.options.site_url:  # said once the site is built: a failure says only why
         report.warn(NO_SITE_URL, path=project.config_file or "mkdocs.yml", hint=NO_SITE_URL_HINT)
 
+    annotated = site.annotated
     result.paper_count, result.entry_count = len(annotated), contents.entry_count
     result.duplicate_count, result.listing_count = contents.duplicate_count, len(contents.listings)
     result.topic_count, result.page_count = len(rendered.topics), len(rendered.pages)
     result.rendered_count, result.site_page_count = staged.rendered, staged.page_total
     return result, Built(contents, annotated, site, rendered, staged, frozenset(report.skipped))
+
+
+def _render_around(site: SiteContext, started: Annotating) -> tuple[SiteContext, RenderedSite]:
+    """Render the pages that show no related papers while the second core finds them, then the papers' own;
+    return the site with its related papers, and every page in FAMILIES order."""
+    rest = render(site, skip=PAPERS)
+    site = with_related(site, started.with_related())
+    papers = render(site, skip=frozenset(name for name, _ in FAMILIES) - PAPERS)
+    return site, RenderedSite({**papers.pages, **rest.pages}, rest.nav, rest.topics, {**papers.files, **rest.files})
 
 
 def _options(project: Project, report: Report) -> SiteOptions:
@@ -376,8 +404,8 @@ def update_notes(served: Served, notes: Mapping[str, Note], show: Callable[[], N
     staged = built.staged
     _write_files(staged, {rel: text for rel, text in update.rendered.files.items()
                           if built.rendered.files[rel] != text})
-    write_assets(search_index(update.docs, update.site.topics, staged.layout.work / "cache",
-                              _saved_feeds(update.site)).files, staged.layout.site)
+    write_assets(search_index(update.docs, update.site.topics, _saved_feeds(update.site), staged.layout.work).files,
+                 staged.layout.site)
     digests = incremental.page_digests(update.markdown)
     incremental.finish(staged.layout.work, staged.layout.site, staged.stamp, digests)
     rebuilt = replace(built, contents=update.contents, annotated=annotated, site=update.site,
@@ -421,7 +449,7 @@ def _the_rest(built: Built, contents: Inputs, annotated: tuple[Annotated, ...], 
     that is not a paper's; None when that adds or removes a page."""
     site, docs = _site_and_docs(annotated, contents.listings, contents.taxonomy, built.site.options,
                                 contents.duplicate_count)
-    rest = render(site, skip=frozenset({"papers"}))
+    rest = render(site, skip=PAPERS)
     related = paper_pages(site, [a for a in annotated if a.slug in changed or changed & set(a.related)])
     rendered = RenderedSite({**built.rendered.pages, **related, **rest.pages}, rest.nav, rest.topics,
                             {**built.rendered.files, **rest.files})

@@ -469,7 +469,7 @@ def test_an_internal_error_names_its_type_fully(tmp_path, capsys, monkeypatch):
     def boom(*args, **kwargs):
         raise struct.error("'L' format requires 0 <= number <= 4294967295")
 
-    monkeypatch.setattr(sitegen.pipeline, "annotate", boom)
+    monkeypatch.setattr(sitegen.pipeline, "annotating", boom)
     assert build_archive(curated(tmp_path), tmp_path / "site") == 70
     assert capsys.readouterr().err.startswith("internal error: struct.error: 'L' format requires")
 

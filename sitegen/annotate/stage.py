@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.annotate.related import document, reference_size, related_texts
 from sitegen.archive.taxonomy import Taxonomy
 from sitegen.memo import Memo, key
 from sitegen.model import Annotated, Check, Health, Link, Note, Paper, Tag, TagMatch, TagSource
-from sitegen.parallel import FORK_FROM, beside
+from sitegen.parallel import FORK_FROM, Beside, beside
 from sitegen.text.latex import clean, plain
 from sitegen.text.links import arxiv_id, paper_links
 from sitegen.text.slugs import page_name
@@ -24,13 +25,36 @@ def annotate(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, 
     checks: what `sitegen check-links` recorded, by URL; each link carries its health.
     work: the build's work folder, where each paper's annotations are kept for the next build (sitegen/memo.py).
     """
+    with annotating(papers, taxonomy, notes, checks, work) as started:
+        return started.with_related()
+
+
+@dataclass(frozen=True, slots=True)
+class Annotating:
+    """Every paper's annotations, while the second core finds the related papers (annotating())."""
+
+    annotations: tuple[Annotated, ...]
+    """The papers annotated, with no related papers yet."""
+    similar: Beside[dict[str, tuple[str, ...]]]
+
+    def with_related(self) -> tuple[Annotated, ...]:
+        """Wait for the related papers; return the papers annotated with them."""
+        found = self.similar.result()
+        return tuple(replace(a, related=found[a.slug]) for a in self.annotations)
+
+
+@contextlib.contextmanager
+def annotating(papers: tuple[Paper, ...], taxonomy: Taxonomy, notes: Mapping[str, Note] | None = None,
+               checks: Mapping[str, tuple[Check, ...]] | None = None,
+               work: Path | None = None) -> Iterator[Annotating]:
+    """annotate() in two steps: the annotations at once, the related papers found on the second core meanwhile
+    (Annotating.with_related()), so that what needs no related papers can be made while they are found."""
     notes, checks = notes or {}, checks or {}
     kept = _Kept(taxonomy, checks, Memo(work, "annotated"))
     with beside(related, papers, work, here=len(papers) < FORK_FROM) as similar:
         annotated = tuple(kept.annotated(paper, notes.get(paper.slug)) for paper in papers)
         kept.memo.save()
-        found = similar.result()
-    return tuple(replace(a, related=found[a.slug]) for a in annotated)
+        yield Annotating(annotated, similar)
 
 
 class _Kept:

@@ -27,9 +27,8 @@ from sitegen.layout import SITE_MARKER, WORK_MARKER, Layout, locked, mark
 from sitegen.parallel import beside
 from sitegen.publish import incremental, mkdocs_site, parts
 from sitegen.publish.shares import Share, Split, plan
-from sitegen.search.stage import ASSETS, PIECES, SearchFiles, write_assets
+from sitegen.search.stage import WRITTEN, SearchFolder, place
 
-REWRITTEN = tuple(f"{ASSETS}/{folder}/" for folder in PIECES)
 """The search index's pieces: written whole by every build (swap_in()), never carried from the previous site."""
 
 
@@ -102,7 +101,7 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)
         previous = incremental.start(layout, incremental.Rebuild(
-            stamp, strict, digests, incremental.linkable(config, mkdocs_site.hooks_file()), REWRITTEN), report)
+            stamp, strict, digests, incremental.linkable(config, mkdocs_site.hooks_file()), WRITTEN), report)
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         each = mkdocs_site.MkDocsRun(config_path, strict, site_dir=layout.staging, epoch=epoch,
                                      dirty=previous is not None, docs=docs,
@@ -130,12 +129,12 @@ def _render(run: mkdocs_site.MkDocsRun, renders: list[Share]) -> list[str]:
     return warnings
 
 
-def swap_in(staged: Staged, search: SearchFiles | None) -> None:
+def swap_in(staged: Staged, search: SearchFolder | None) -> None:
     """Add the search files to the staged site and swap it in for the site."""
     layout = staged.layout
     with fs.public_umask():
         if search is not None:
-            write_assets(search.files, layout.staging, staging=True)
+            place(search, layout.staging)
         if staged.part is not None:
             parts.write_manifest(layout.staging, staged.part, staged.digest)
         incremental.forget(layout.work, layout.site)  # a swap cut short must not leave a record of the old site

@@ -104,6 +104,12 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved)
 
 
+def with_related(site: SiteContext, annotated: tuple[Annotated, ...]) -> SiteContext:
+    """The site again, its papers now with their related papers (annotated: the same papers, related lists filled)."""
+    return replace(site_context(annotated, site.listings, Derived(site.topics, site.saved), site.options,
+                                site.counts.duplicate_count), work=site.work)
+
+
 def with_papers(site: SiteContext, annotated: Sequence[Annotated], listings: tuple[Listing, ...]) -> SiteContext:
     """The site as a paper's page sees it, with these papers added or replaced and these listings' page names: what
     `sitegen serve` renders a new listing's papers with before the full build (their lists are not updated)."""

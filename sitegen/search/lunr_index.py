@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import lunr.stop_word_filter
+import numpy as np
 from lunr.stemmer import porter_stemmer
 
+from sitegen.memo import Memo, key
 from sitegen.search.documents import SearchDoc
 from sitegen.search.text import index_text
 
@@ -53,6 +55,10 @@ def field_texts(doc: SearchDoc) -> dict[str, str]:
             "lead": next((w for w in index_text(doc.title).split(" ") if w and w not in STOP_WORDS), "")}
 
 
+PerField = list[list[str]]
+"""A document's words (or terms) in each field, in FIELDS' order."""
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return str(porter_stemmer.stem(word))
@@ -77,43 +83,84 @@ def doc_words(docs: Sequence[SearchDoc]) -> list[list[list[str]]]:
     return out
 
 
-def compact_index(docs: list[SearchDoc], words: Sequence[list[list[str]]] | None = None) -> dict[str, Any]:
+def analysed(docs: Sequence[SearchDoc], work: Path | None = None) -> tuple[list[PerField], list[PerField]]:
+    """Return each document's words per field (doc_words()) and its terms per field (the words stemmed), or what
+    the last build found for the same document (work: the work folder, sitegen/memo.py)."""
+    memo: Memo[tuple[tuple[str, ...], tuple[str, ...]]] = Memo(work, "search-words")
+    words, terms = [], []
+    for doc in docs:
+        digest = key(doc) if work is not None else b""
+        kept = memo.get(digest) if work is not None else None
+        if kept is None:
+            fields = doc_words([doc])[0]
+            stemmed = [[stem(w) for w in field] for field in fields]
+            if work is not None and all(all(stemmed_field) for stemmed_field in stemmed):  # no empty stem
+                memo.put(digest, (tuple(" ".join(f) for f in fields), tuple(" ".join(f) for f in stemmed)))
+        else:
+            fields = [f.split(" ") if f else [] for f in kept[0]]
+            stemmed = [f.split(" ") if f else [] for f in kept[1]]
+        words.append(fields)
+        terms.append(stemmed)
+    memo.save()
+    return words, terms
+
+
+def compact_index(docs: list[SearchDoc], words: Sequence[list[list[str]]] | None = None,
+                  terms_per_doc: Sequence[list[list[str]]] | None = None) -> dict[str, Any]:
     """Return the compact index of docs: exactly what lunr.py's Builder, then encode(), would give, computed
     directly (five times quicker; tests/searchdata.py keeps the lunr.py way to check it against).
 
     Each field's text is index_text() cut at spaces, stop words dropped, the rest stemmed (lunr's pipeline);
     a term's weight in a field is lunr's BM25 score, rounded as lunr rounds it, then to one decimal.
-    words: doc_words(docs), when the caller has them.
+    words, terms_per_doc: doc_words(docs) and the same stemmed (analysed()), when the caller has them.
     """
-    words = doc_words(docs) if words is None else words
-    counts: list[list[Counter[str]]] = []
-    lengths = [[0] * len(docs) for _ in FIELDS]
-    for ref in range(len(docs)):
-        row = []
-        for f in range(len(FIELDS)):
-            terms = [stem(w) for w in words[ref][f]]
-            lengths[f][ref] = len(terms)
-            row.append(Counter(terms))
-        counts.append(row)
-    with_term: Counter[str] = Counter(term for row in counts for field_terms in row for term in field_terms)
-    terms = sorted(with_term, key=utf16_key)
-    number = {term: n for n, term in enumerate(terms)}
-    idf = {term: math.log(1 + abs((len(docs) - d + 0.5) / (d + 0.5))) for term, d in with_term.items()}
-    averages = [sum(field_lengths) / len(docs) if docs else 0.0 for field_lengths in lengths]
+    if terms_per_doc is None:
+        words = doc_words(docs) if words is None else words
+        terms_per_doc = [[[stem(w) for w in field] for field in fields] for fields in words]
+    flat_terms = [term for fields in terms_per_doc for field in fields for term in field]
+    terms = sorted(set(flat_terms), key=utf16_key)
     vectors: list[list[list[int]]] = [[[] for _ in docs] for _ in FIELDS]
-    for ref, row in enumerate(counts):
-        for f, field_terms in enumerate(row):
-            if not field_terms:
-                continue  # an empty field (its average length may be 0): no vector entries
-            norm = K1 * (1 - B + B * (lengths[f][ref] / averages[f]))
-            flat, previous = [], 0
-            for n, tf in sorted((number[t], tf) for t, tf in field_terms.items()):
-                score = round(idf[terms[n]] * ((K1 + 1) * tf) / (norm + tf) * FIELDS[f].boost, 3)
-                flat += [n - previous, round(score * WEIGHT_SCALE)]
-                previous = n
-            vectors[f][ref] = flat
+    if flat_terms:
+        _fill(vectors, terms, flat_terms, np.array([len(field) for fields in terms_per_doc for field in fields]))
     return {"format": FORMAT, "version": LUNR_VERSION, "pipeline": SEARCH_PIPELINE, "fields": [f.name for f in FIELDS],
             "scale": WEIGHT_SCALE, "terms": terms, "vectors": vectors}
+
+
+def _fill(vectors: list[list[list[int]]], terms: list[str], flat_terms: list[str], sizes: np.ndarray) -> None:
+    """Put each document field's vector into vectors[field][ref]: (term-number delta, weight) pairs by term.
+
+    flat_terms: every field's terms one after the other (document by document, FIELDS' order in each); sizes:
+    how many each field has. Computed on arrays, with the very operations lunr.py's Builder applies to each
+    weight one by one, in the same order, so every float is the same to the last bit; only rounding to three
+    decimals, where numpy and Python may differ by a tie, is done by Python's round() for the few near one.
+    """
+    number = {term: n for n, term in enumerate(terms)}
+    count, fields = len(sizes) // len(FIELDS), len(FIELDS)
+    ids = np.fromiter((number[t] for t in flat_terms), dtype=np.int64, count=len(flat_terms))
+    group = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)  # ref * fields + field
+    pairs, tf = np.unique(group * len(terms) + ids, return_counts=True)  # by field of a document, then term
+    group, n = np.divmod(pairs, len(terms))
+    ref, f = np.divmod(group, fields)
+    held = np.bincount(n, minlength=len(terms))  # the document fields holding each term
+    idf = np.array([math.log(1 + abs((count - d + 0.5) / (d + 0.5))) for d in held.tolist()])
+    lengths = sizes.reshape(count, fields)
+    averages = lengths.sum(axis=0) / count
+    norm = K1 * (1 - B + B * (lengths[ref, f] / averages[f]))
+    raw = idf[n] * ((K1 + 1) * tf) / (norm + tf) * np.array([field.boost for field in FIELDS])[f]
+    scaled = raw * 1000
+    score = np.rint(scaled) / 1000
+    near_tie = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    score[near_tie] = [round(x, 3) for x in raw[near_tie].tolist()]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    delta = n.copy()
+    delta[1:] -= n[:-1]
+    delta[starts] = n[starts]
+    pairs = np.empty(2 * len(n), dtype=np.int64)
+    pairs[0::2], pairs[1::2] = delta, np.rint(score * WEIGHT_SCALE)
+    flat = pairs.tolist()
+    ends = [*starts[1:].tolist(), len(n)]
+    for start, end, g in zip(starts.tolist(), ends, group[starts].tolist(), strict=True):
+        vectors[g % fields][g // fields] = flat[2 * start:2 * end]
 
 
 def words_of(text: str) -> list[str]:

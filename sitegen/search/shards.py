@@ -14,10 +14,13 @@ The vocabulary and each term's document count (for typo corrections) load only w
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from sitegen.search.documents import SearchDoc
 from sitegen.search.lunr_index import doc_words, stem
@@ -45,7 +48,7 @@ def pieces(compact: dict[str, Any], docs: list[SearchDoc], topics: list[list[str
            feeds: list[dict[str, Any]], words: Sequence[list[list[str]]] | None = None) -> Pieces:
     """Return the manifest, the term runs, the result data, the abstracts and the vocabulary (words: the
     documents' words, lunr_index.doc_words(), when the caller has them)."""
-    per_term = postings(compact)
+    per_term, held = by_term(compact)
     runs = _runs(compact["terms"], per_term)
     values: dict[str, Any] = {"index": {
         "format": FORMAT, "version": compact["version"], "pipeline": compact["pipeline"],
@@ -65,7 +68,7 @@ def pieces(compact: dict[str, Any], docs: list[SearchDoc], topics: list[list[str
                                                 for d in docs[start:start + DOC_SHARD]]
     for start in range(0, len(docs), TEXT_SHARD):
         values[f"text/{start // TEXT_SHARD}"] = [d.abstract for d in docs[start:start + TEXT_SHARD]]
-    values["words"] = _vocabulary(compact["terms"], per_term, usual_words(docs, words))
+    values["words"] = _vocabulary(compact["terms"], held, usual_words(docs, words))
     return Pieces(values=values)
 
 
@@ -74,17 +77,45 @@ def postings(compact: dict[str, Any]) -> list[list[list[int]]]:
 
     These are the compact index's field vectors turned around: the same weights, read by term.
     """
-    fields = len(compact["fields"])
+    return by_term(compact)[0]
+
+
+def by_term(compact: dict[str, Any]) -> tuple[list[list[list[int]]], list[int]]:
+    """Return postings(), and how many documents hold each term (in any field)."""
+    fields, count = len(compact["fields"]), len(compact["vectors"][0]) if compact["vectors"] else 0
     per_term: list[list[list[int]]] = [[[] for _ in range(fields)] for _ in compact["terms"]]
-    previous = [[0] * fields for _ in compact["terms"]]
-    for f, per_doc in enumerate(compact["vectors"]):
-        for ref, flat in enumerate(per_doc):
-            term = 0
-            for i in range(0, len(flat), 2):
-                term += flat[i]
-                per_term[term][f] += [ref - previous[term][f], flat[i + 1]]
-                previous[term][f] = ref
-    return per_term
+    flats = [flat for per_doc in compact["vectors"] for flat in per_doc]  # by field, then document
+    sizes = np.array([len(flat) // 2 for flat in flats], dtype=np.int64)
+    if not sizes.sum():
+        return per_term, [0] * len(per_term)
+    pairs = np.fromiter(itertools.chain.from_iterable(flats), dtype=np.int64, count=2 * int(sizes.sum()))
+    group = np.repeat(np.arange(len(flats), dtype=np.int64), sizes)
+    f, ref = np.divmod(group, count)
+    term = _running(pairs[0::2], group)
+    order = np.lexsort((ref, f, term))
+    term, f, ref, weight = term[order], f[order], ref[order], pairs[1::2][order]
+    starts = np.flatnonzero(np.r_[True, (term[1:] != term[:-1]) | (f[1:] != f[:-1])])
+    delta = ref.copy()
+    delta[1:] -= ref[:-1]
+    delta[starts] = ref[starts]
+    out = np.empty(2 * len(ref), dtype=np.int64)
+    out[0::2], out[1::2] = delta, weight
+    flat = out.tolist()
+    ends = [*starts[1:].tolist(), len(ref)]
+    for start, end, n, field in zip(starts.tolist(), ends, term[starts].tolist(), f[starts].tolist(), strict=True):
+        per_term[n][field] = flat[2 * start:2 * end]
+    pairs = np.sort(term * count + ref)  # np.unique without counts hashes, many times slower than sorting
+    held = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] // count  # the term of each (term, document) once
+    return per_term, np.bincount(held, minlength=len(per_term)).tolist()
+
+
+def _running(deltas: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Return the running sums of deltas, started again at each new group (groups are runs of equal numbers)."""
+    total = np.cumsum(deltas)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    before = total[starts] - deltas[starts]
+    running: np.ndarray = total - np.repeat(before, np.diff(np.r_[starts, len(deltas)]))
+    return running
 
 
 def _runs(terms: list[str], per_term: list[list[list[int]]]) -> list[tuple[int, int]]:
@@ -102,19 +133,10 @@ def _runs(terms: list[str], per_term: list[list[list[int]]]) -> list[tuple[int, 
     return runs
 
 
-def _vocabulary(terms: list[str], per_term: list[list[list[int]]], usual: dict[str, str]) -> dict[str, list[Any]]:
-    """Return the terms a typo may be corrected to, in order, with how many papers hold each and the word
-    they most often stand for: "" when it is the term itself, the ending to add when the term starts it
+def _vocabulary(terms: list[str], counts: list[int], usual: dict[str, str]) -> dict[str, list[Any]]:
+    """Return the terms a typo may be corrected to, in order, with how many papers hold each (counts) and the
+    word they most often stand for: "" when it is the term itself, the ending to add when the term starts it
     ("ation": quantiz -> quantization), else "=" and the word."""
-    counts = []
-    for flats in per_term:
-        refs: set[int] = set()
-        for flat in flats:
-            ref = 0
-            for i in range(0, len(flat), 2):
-                ref += flat[i]
-                refs.add(ref)
-        counts.append(len(refs))
     kept = sorted(sorted(range(len(terms)), key=lambda n: -counts[n])[:WORDS_KEPT])
     return {"terms": [terms[n] for n in kept], "df": [counts[n] for n in kept],
             "word": [_spelled(terms[n], usual.get(terms[n], terms[n])) for n in kept]}
