@@ -3,8 +3,9 @@
 A daily rebuild reads thousands of unchanged listings and annotates thousands of unchanged papers; each such
 step is a pure function of what it is given, so its result is kept in the work folder (memo-<kind>.pickle) by
 a digest of its inputs, and the next build takes it from there. Every memo is also keyed by sitegen's own files
-and Python's version: any change of the code starts it afresh. A memo keeps only what the last build used, so
-it never grows past one archive's worth. It is a cache: a missing, unreadable or foreign file is ignored, and
+and Python's version: any change of the code starts it afresh. A memo keeps what the last build used, and until
+it is written whole again (REWRITE_SHARE) some results no build uses any more, so it never grows past about
+one and a quarter archive's worth. It is a cache: a missing, unreadable or foreign file is ignored, and
 one that cannot be written leaves the build as it was.
 
 The files are pickles, trusted as the work folder is (whoever can write there can change the project's code).
@@ -19,7 +20,7 @@ import os
 import pickle
 import sys
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sitegen import fs
 
@@ -45,28 +46,43 @@ def key(*parts: object) -> bytes:
     return hashlib.blake2b(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
+REWRITE_SHARE = 4
+"""A memo is written whole again once what its last whole copy holds unused, plus what was added since, passes
+1/REWRITE_SHARE of what the build used; until then a build writes only what it added (memo-<kind>.delta.pickle)."""
+
+
 class Memo(Generic[T]):
-    """One kind of step's results: looked up by key(), kept for the next build by save()."""
+    """One kind of step's results: looked up by key(), kept for the next build by save().
+
+    A day's rebuild changes a few dozen of ten thousand results, so the memo is kept as a whole copy (the base)
+    and what builds added since (the delta): save() writes the delta alone until the base holds too much that
+    is no longer used, then the whole memo. Each file is written atomically; a delta names the base it adds to,
+    so one left beside another base is ignored.
+    """
 
     def __init__(self, folder: Path | None, kind: str) -> None:
         self.path = folder / f"memo-{kind}.pickle" if folder is not None else None
+        self.delta = folder / f"memo-{kind}.delta.pickle" if folder is not None else None
+        self.base_id = ""
+        self.base: frozenset[bytes] = frozenset()
+        """The keys the base file holds."""
+        self.changed: set[bytes] = set()
+        """The keys whose result is not the base's: taken from the delta, or put() in place of a kept one."""
         self.old: dict[bytes, T] = self._load()
         self.new: dict[bytes, T] = {}
         self.replaced = False
         """A result was put in place of one kept under the same key (a memo of one value that changes)."""
 
     def _load(self) -> dict[bytes, T]:
-        if self.path is None:
+        base = _read(self.path)
+        if base is None or not isinstance(base.get("id"), str):
             return {}
-        try:
-            with self.path.open("rb") as f:
-                stored = pickle.load(f)
-        except Exception:  # a cache: whatever is wrong with it, start afresh
-            return {}
-        if not isinstance(stored, dict) or stored.get("code") != code_digest():
-            return {}
-        values = stored.get("values")
-        return values if isinstance(values, dict) else {}
+        self.base_id, self.base = base["id"], frozenset(base["values"])
+        delta = _read(self.delta)
+        if delta is None or delta.get("base") != self.base_id:
+            return base["values"]  # type: ignore[no-any-return]
+        self.changed = set(delta["values"])
+        return {**base["values"], **delta["values"]}
 
     def get(self, digest: bytes) -> T | None:
         """Return the result kept for these inputs (None when there is none); it is kept for the next build."""
@@ -76,14 +92,40 @@ class Memo(Generic[T]):
         return value
 
     def put(self, digest: bytes, value: T) -> T:
-        self.replaced = self.replaced or digest in self.old
+        if digest in self.old:
+            self.changed.add(digest)
+            self.replaced = True
         self.new[digest] = value
         return value
 
     def save(self) -> None:
-        """Keep what this build used (and only that) for the next one."""
-        if self.path is None or (self.new.keys() == self.old.keys() and not self.replaced):
+        """Keep what this build used (and only that, but for what a base holds until it is written again)."""
+        if self.path is None or self.delta is None or (self.new.keys() == self.old.keys() and not self.replaced):
             return
-        data = pickle.dumps({"code": code_digest(), "values": self.new}, protocol=pickle.HIGHEST_PROTOCOL)
+        added = {k: v for k, v in self.new.items() if k not in self.base or k in self.changed}
+        unused = sum(1 for k in self.base if k not in self.new)
         with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower next time
-            fs.write_bytes(self.path, data)
+            if self.base and (len(added) + unused) * REWRITE_SHARE <= len(self.new):
+                fs.write_bytes(self.delta, _dumps({"code": code_digest(), "base": self.base_id, "values": added}))
+                return
+            fs.write_bytes(self.path, _dumps({"code": code_digest(), "id": os.urandom(8).hex(), "values": self.new}))
+            self.delta.unlink(missing_ok=True)
+
+
+def _read(path: Path | None) -> dict[str, Any] | None:
+    """Return a memo file's contents: None when it is missing, unreadable, or written by other code."""
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as f:
+            stored = pickle.load(f)
+    except Exception:  # a cache: whatever is wrong with it, start afresh
+        return None
+    if not isinstance(stored, dict) or stored.get("code") != code_digest() or not isinstance(stored.get("values"),
+                                                                                               dict):
+        return None
+    return stored
+
+
+def _dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -53,3 +53,51 @@ def test_a_broken_or_foreign_memo_is_ignored(tmp_path, monkeypatch):
     kept = memo.Memo(tmp_path, "listings")
     assert kept.old == {}  # written by another version: started afresh
     assert load_taxonomy(archive, Report()).source  # the taxonomy's source is what keys annotations
+
+
+def test_a_build_that_adds_a_little_writes_only_what_it_added_until_the_whole_is_due(tmp_path):
+    def build(used: range, extra: dict[bytes, str]) -> memo.Memo[str]:
+        kept: memo.Memo[str] = memo.Memo(tmp_path, "test")
+        for n in used:
+            if kept.get(b"%d" % n) is None:
+                kept.put(b"%d" % n, f"result {n}")
+        for digest, value in extra.items():
+            kept.put(digest, value)
+        kept.save()
+        return kept
+
+    base, delta = tmp_path / "memo-test.pickle", tmp_path / "memo-test.delta.pickle"
+    build(range(100), {})
+    whole = base.read_bytes()
+    assert not delta.exists()
+
+    build(range(105), {})  # a day: five new results
+    assert base.read_bytes() == whole and delta.is_file()
+    assert len(delta.read_bytes()) < len(whole) // 5
+    again = build(range(2, 106), {b"50": "result 50, again"})  # two unused, one new, one replaced
+    assert base.read_bytes() == whole
+    assert again.get(b"104") == "result 104" and memo.Memo(tmp_path, "test").old[b"50"] == "result 50, again"
+    assert set(memo.Memo(tmp_path, "test").old) >= {b"%d" % n for n in range(2, 106)}
+
+    build(range(40, 106), {})  # most of the base unused: the whole memo is written again, without them
+    assert base.read_bytes() != whole and not delta.exists()
+    assert set(memo.Memo(tmp_path, "test").old) == {b"%d" % n for n in range(40, 106)}
+    assert memo.Memo(tmp_path, "test").old[b"50"] == "result 50, again"
+
+
+def test_a_delta_beside_another_base_is_ignored(tmp_path):
+    first: memo.Memo[str] = memo.Memo(tmp_path, "test")
+    for n in range(20):
+        first.put(b"%d" % n, "old")
+    first.save()
+    second: memo.Memo[str] = memo.Memo(tmp_path, "test")
+    for n in range(21):
+        second.get(b"%d" % n) or second.put(b"%d" % n, "new")
+    second.save()
+    kept_delta = (tmp_path / "memo-test.delta.pickle").read_bytes()
+    third: memo.Memo[str] = memo.Memo(tmp_path, "test")
+    for n in range(100, 120):
+        third.put(b"%d" % n, "other")
+    third.save()  # a whole new base
+    (tmp_path / "memo-test.delta.pickle").write_bytes(kept_delta)  # the old delta put back beside it
+    assert set(memo.Memo(tmp_path, "test").old) == {b"%d" % n for n in range(100, 120)}

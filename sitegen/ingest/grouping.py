@@ -169,7 +169,8 @@ def _named(papers: Iterable[Paper]) -> list[Paper]:
     taken = set(by_slug)
     out: list[Paper] = []
     for slug, sharing in sorted(by_slug.items()):
-        sharing.sort(key=_first_capture)
+        if len(sharing) > 1:
+            sharing.sort(key=_first_capture)
         out.append(sharing[0])
         for paper in sharing[1:]:
             key = merge_key(paper.title)

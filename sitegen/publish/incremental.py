@@ -130,16 +130,11 @@ def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | No
     # because its digest is left out of what this returns, any other file because it is missing.
     # Copies keep the old files' times, which is what tells MkDocs they need no rebuilding; the marker
     # goes first, so that a build cut short leaves a staging folder the next one may clear.
-    carried = set()
-    for rel in sorted(made, key=lambda rel: (rel != SITE_MARKER, rel)):
-        if found.files.get(rel) != made[rel] or rel.startswith(build.rewritten):
-            continue
-        if rel in kept:
-            done = fs.link_plain(site_dir / rel, staging / rel, made[rel])
-        else:
-            done = fs.copy_plain(site_dir / rel, staging / rel, made[rel], keep_time=True)
-        if done:
-            carried.add(rel)
+    wanted = [rel for rel in sorted(made, key=lambda rel: (rel != SITE_MARKER, rel))
+              if found.files.get(rel) == made[rel] and not rel.startswith(build.rewritten)]
+    carried = {rel for rel in wanted
+               if rel not in kept and fs.copy_plain(site_dir / rel, staging / rel, made[rel], keep_time=True)}
+    carried.update(fs.link_plain_files(site_dir, staging, {rel: made[rel] for rel in wanted if rel in kept}))
     return {src: digest for src, digest in pages.items() if f"{src.removesuffix('.md')}.html" in carried}
 
 
