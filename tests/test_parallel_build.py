@@ -48,6 +48,22 @@ def test_every_page_belongs_to_exactly_one_share_and_the_loads_are_even(shards, 
         assert max(loads) - min(loads) < 0.05 * sum(loads) / len(loads)
 
 
+def test_a_rebuild_deals_its_jobs_only_the_pages_they_render():
+    """A rebuild keeps most pages: the few it renders are what the jobs share evenly, not the whole site."""
+    generated = sorted(n for n in PAGES if n.endswith(".md"))
+    changed = set(generated[::37]) | {"index.md"}
+    unchanged = frozenset(generated) - changed
+    shares = plan(PAGES, Split(0, 1, 2), unchanged)
+    assert not any(s.takes(n) for s in shares for n in unchanged)
+    assert all(sum(s.takes(n) for s in shares) == 1 for n in changed)
+    loads = [sum(PAGE_COST + len(PAGES[n]) for n in changed if s.takes(n)) for s in shares]
+    assert max(loads) - min(loads) < 0.25 * sum(loads) / len(loads)
+    # Dealt over every page, as before, the same rebuild would be lopsided:
+    whole = plan(PAGES, Split(0, 1, 2))
+    lopsided = [sum(PAGE_COST + len(PAGES[n]) for n in changed if s.takes(n)) for s in whole]
+    assert max(lopsided) - min(lopsided) > max(loads) - min(loads)
+
+
 def test_a_shards_pages_do_not_depend_on_the_number_of_jobs():
     for shard in range(3):
         with_one = plan(PAGES, Split(shard, 3, 1))[0].pages

@@ -66,19 +66,20 @@ PAGE_COST = 1300
 papers, a page costs about 1.3 ms plus 0.6 ms per kilobyte."""
 
 
-def plan(pages: Mapping[str, str], split: Split) -> list[Share]:
+def plan(pages: Mapping[str, str], split: Split, unchanged: frozenset[str] = frozenset()) -> list[Share]:
     """Return the shares this machine renders, one per job, balanced by estimated cost.
 
     The generated Markdown pages are dealt to the shards, then each shard's to its jobs, biggest first, each
-    to the least loaded. The deal depends only on the pages and the counts, so every machine of a sharded build
-    deals the same hand.
+    to the least loaded. The deal to the shards depends only on the pages and the counts, so every machine of a
+    sharded build deals the same hand; its jobs are dealt only the pages they render (unchanged: the pages a
+    rebuild keeps, which no job renders).
     """
     if split.shards == 1 and split.jobs == 1:
         return [Share()]
     costs = {rel: PAGE_COST + len(text) for rel, text in pages.items() if rel.endswith(".md")}
     dealt = frozenset(costs)
     mine = _deal(costs, split.shards)[split.shard]
-    hands = _deal({rel: costs[rel] for rel in mine}, split.jobs)
+    hands = _deal({rel: costs[rel] for rel in mine if rel not in unchanged}, split.jobs)
     return [Share(frozenset(hand), split.shard == 0 and job == 0, dealt) for job, hand in enumerate(hands)]
 
 

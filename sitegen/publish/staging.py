@@ -106,7 +106,7 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
         each = mkdocs_site.MkDocsRun(config_path, strict, site_dir=layout.staging, epoch=epoch,
                                      dirty=previous is not None, docs=docs,
                                      unchanged=incremental.unchanged(digests, previous))
-        warnings = _render(each, plan(pages, split))
+        warnings = _render(each, plan(pages, split, each.unchanged))
         sources = docs.sources()
         if previous is not None:
             incremental.remove_stale(layout.staging, set(sources))
