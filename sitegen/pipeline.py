@@ -28,14 +28,15 @@ from sitegen.ingest.stage import ingest
 from sitegen.layout import Layout, Protected, check_outputs
 from sitegen.model import Annotated, Check, Listing, MetadataRecord, Note, Paper
 from sitegen.options import SiteOptions, site_options
-from sitegen.parallel import Beside, beside
+from sitegen.parallel import FORK_FROM, Beside, beside
 from sitegen.publish import incremental, staging, uptodate
 from sitegen.publish.live import LiveSite
 from sitegen.publish.mkdocs_site import Project, load_project
 from sitegen.publish.shares import Split
 from sitegen.render.context import Derived, SiteContext, site_context, with_papers, with_related
 from sitegen.render.families import paper_pages
-from sitegen.render.site import FAMILIES, PAPERS, RenderedSite, render
+from sitegen.render.site import FAMILIES, PAPERS, STATS, RenderedSite, render
+from sitegen.render.stats import stats_page
 from sitegen.search import saved
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
@@ -317,11 +318,14 @@ def _stages(options: BuildOptions, project: Project, layout: Layout, report: Rep
 
 
 def _render_around(site: SiteContext, started: Annotating) -> tuple[SiteContext, RenderedSite]:
-    """Render the pages that show no related papers while the second core finds them, then the papers' own;
-    return the site with its related papers, and every page in FAMILIES order."""
-    rest = render(site, skip=PAPERS)
-    site = with_related(site, started.with_related())
-    papers = render(site, skip=frozenset(name for name, _ in FAMILIES) - PAPERS)
+    """Render the pages that show no related papers while the second core finds them and draws the stats page's
+    charts, then the papers' own; return the site with its related papers, and every page."""
+    families = frozenset(name for name, _ in FAMILIES)
+    with beside(stats_page, site.annotated, here=len(site.annotated) < FORK_FROM) as drawn:
+        rest = render(site, skip=PAPERS | STATS)
+        site = with_related(site, started.with_related())
+        site = replace(site, stats=drawn.result())
+    papers = render(site, skip=families - PAPERS - STATS)
     return site, RenderedSite({**papers.pages, **rest.pages}, rest.nav, rest.topics, {**papers.files, **rest.files})
 
 

@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, ROOT, make_archive
 
+from sitegen.annotate.stage import annotate
+from sitegen.archive import Archive
 from sitegen.cli import main
+from sitegen.errors import Report
 from sitegen.layout import Layout
-from sitegen.pipeline import BuildOptions, build
+from sitegen.options import site_options
+from sitegen.pipeline import BuildOptions, build, read_inputs, render_site
+from sitegen.publish.mkdocs_site import load_project
 from sitegen.publish.shares import PAGE_COST, Split, plan
 
 
@@ -106,6 +111,19 @@ def test_pages_from_memory_and_from_disk_give_the_same_site(bundled_site, two_jo
     pages = {name: digest for name, digest in tree(site).items() if name.endswith(".html")}
     bare = tree(tmp_path / "bare")  # once: it was hashed again for every page
     assert pages and {name: bare[name] for name in pages} == pages
+
+
+def test_the_stats_page_drawn_on_the_second_core_is_the_one_drawn_here(two_jobs):
+    """A build draws the stats page's charts in a second process while the other pages are rendered: what it
+    hands MkDocs is what the stats family makes in this process."""
+    contents = read_inputs(Archive(BUNDLED), Report())
+    project_file = load_project(ROOT / "mkdocs.yml")
+    options = site_options(project_file.config, project_file.config_file, project_file.text, Report())
+    here = render_site(annotate(contents.papers, contents.taxonomy, contents.notes, contents.link_checks),
+                       contents.listings, contents.taxonomy, options, contents.duplicate_count).pages["stats.md"]
+    project, _ = two_jobs
+    kept = Layout.for_site(project / "site", ROOT / "mkdocs.yml").work / "docs" / "stats.md"
+    assert "<svg" in here and kept.read_text(encoding="utf-8") == here
 
 
 @pytest.fixture(scope="module")

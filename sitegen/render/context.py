@@ -65,6 +65,9 @@ class SiteContext:
     stage computes it; the feeds of saved searches are rendered from it."""
     work: Path | None = None
     """The build's work folder, where pages rendered are kept for the next build (sitegen/memo.py)."""
+    stats: str | None = None
+    """The stats page's Markdown when it was made beforehand (on the second core, while the other pages are
+    rendered: its charts take most of a second at 10,000 papers); None: the stats family makes it."""
 
     def topic_sizes(self) -> list[tuple[Tag, int]]:
         """Return each topic with its number of papers, largest first."""
@@ -107,7 +110,7 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
 def with_related(site: SiteContext, annotated: tuple[Annotated, ...]) -> SiteContext:
     """The site again, its papers now with their related papers (annotated: the same papers, related lists filled)."""
     return replace(site_context(annotated, site.listings, Derived(site.topics, site.saved), site.options,
-                                site.counts.duplicate_count), work=site.work)
+                                site.counts.duplicate_count), work=site.work, stats=site.stats)
 
 
 def with_papers(site: SiteContext, annotated: Sequence[Annotated], listings: tuple[Listing, ...]) -> SiteContext:

@@ -158,7 +158,7 @@ def dates_family(site: SiteContext) -> Output:
 
 def stats_family(site: SiteContext) -> Output:
     """The stats page and its charts."""
-    return Output({"stats.md": stats_page(site.annotated)})
+    return Output({"stats.md": site.stats if site.stats is not None else stats_page(site.annotated)})
 
 
 def feed_family(site: SiteContext) -> Output:

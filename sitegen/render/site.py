@@ -30,6 +30,8 @@ FAMILIES: tuple[tuple[str, Callable[[SiteContext], families.Output]], ...] = (
 """Every page family, in the order the site is assembled."""
 PAPERS = frozenset({"papers"})
 """The family that shows related papers (every other family is rendered without them)."""
+STATS = frozenset({"stats"})
+"""The stats page's family (the pipeline may make the page beforehand: SiteContext.stats)."""
 NAV = ({"Home": "index.md"}, {"Topics": "topics/index.md"}, {"Dates": "dates/index.md"}, {"Stats": "stats.md"})
 """The navigation: index pages only (listing thousands of papers in it would make every page huge)."""
 
