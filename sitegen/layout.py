@@ -5,7 +5,7 @@
     .site.old/         the previous site, for the moment of the swap  } one rename on one file system
     .site.lock         the site's lock, while a build writes it       } (none of them is left after a build)
     PROJECT/.sitegen/  the project's work folder, with a folder per site it built (site-3f2a…/): the generated
-                       docs, the derived mkdocs.yml, the search cache and the record of the site
+                       docs, the derived mkdocs.yml, the memos, the search files being made and the site's record
 
 The project folder is the folder of the config file (mkdocs.yml) when there is one, else the current folder:
 the work folder stays in the project whichever --site-dir is named. A site's folder in it is named after the
@@ -71,8 +71,8 @@ class Layout:
     project_work: Path
     """The project's work folder (.sitegen/ in the project folder): a folder per site."""
     work: Path
-    """This site's folder in it: generated docs, the derived MkDocs config, the search cache and the record of
-    the site (publish/incremental.py)."""
+    """This site's folder in it: generated docs, the derived MkDocs config, the memos, the search files being made
+    and the record of the site (publish/incremental.py)."""
 
     @classmethod
     def for_site(cls, site_dir: Path, config_file: Path | None = None) -> Layout:
