@@ -36,7 +36,7 @@ from sitegen.publish.shares import Split
 from sitegen.render.context import Derived, SiteContext, site_context, with_papers, with_related
 from sitegen.render.families import paper_pages
 from sitegen.render.site import FAMILIES, PAPERS, STATS, RenderedSite, render
-from sitegen.render.stats import stats_page
+from sitegen.render.stats import keep_drawn, page_and_charts
 from sitegen.search import saved
 from sitegen.search.documents import SearchDoc, documents
 from sitegen.search.page import PAGE as SEARCH_PAGE
@@ -321,10 +321,12 @@ def _render_around(site: SiteContext, started: Annotating) -> tuple[SiteContext,
     """Render the pages that show no related papers while the second core finds them and draws the stats page's
     charts, then the papers' own; return the site with its related papers, and every page."""
     families = frozenset(name for name, _ in FAMILIES)
-    with beside(stats_page, site.annotated, here=len(site.annotated) < FORK_FROM) as drawn:
+    with beside(page_and_charts, site.annotated, here=len(site.annotated) < FORK_FROM) as drawn:
         rest = render(site, skip=PAPERS | STATS)
         site = with_related(site, started.with_related())
-        site = replace(site, stats=drawn.result())
+        stats, charts = drawn.result()
+        keep_drawn(charts)  # the next build in this process (`sitegen serve`) draws only the charts that changed
+        site = replace(site, stats=stats)
     papers = render(site, skip=families - PAPERS - STATS)
     return site, RenderedSite({**papers.pages, **rest.pages}, rest.nav, rest.topics, {**papers.files, **rest.files})
 

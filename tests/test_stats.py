@@ -74,6 +74,18 @@ def test_a_kept_chart_is_drawn_again_when_its_data_change(monkeypatch):
     assert [c.svg for c in stats.charts(papers[::2]) if c.svg] == [b for _, b in drawn]
 
 
+def test_charts_a_build_draws_on_the_second_core_are_kept_in_this_process(tmp_path, monkeypatch):
+    """A build draws the stats page in a second process; the charts come back with it, so the next build in this
+    process (`sitegen serve`) draws only the ones whose data changed."""
+    from sitegen.synth import synthesise
+
+    synthesise(ROOT / "archive", 80, tmp_path / "archive", 5)
+    monkeypatch.setattr(stats, "_drawn", {})
+    build(BuildOptions(archive=tmp_path / "archive", site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml"))
+    kept = {memo[0] for memo in stats._drawn}
+    assert {"chart-published", "chart-captured", "chart-topics"} <= kept
+
+
 def test_topic_names_are_text_not_markup_or_math():
     svg = stats.per_topic(_papers()).svg
     assert "Pruning $x$ &lt;b&gt;" in svg and "<b>" not in svg

@@ -13,7 +13,7 @@ import html
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -335,10 +335,23 @@ def _draw(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes]
     same bytes; matplotlib takes a tenth of a second a chart)."""
     memo = (key, title, size, data)
     if (svg := _drawn.get(memo)) is None:
-        svg = _drawn[memo] = _drawn_now(key, title, size, draw)
+        svg = _drawn_now(key, title, size, draw)
+        keep_drawn({memo: svg})
+    return svg
+
+
+def keep_drawn(charts: Mapping[tuple[object, ...], str]) -> None:
+    """Keep charts drawn (by what _draw() keys them by), the oldest dropped past _KEEP."""
+    for memo, svg in charts.items():
+        _drawn[memo] = svg
         if len(_drawn) > _KEEP:
             del _drawn[next(iter(_drawn))]
-    return svg
+
+
+def page_and_charts(annotated: Sequence[Annotated]) -> tuple[str, dict[tuple[object, ...], str]]:
+    """stats_page(), and the charts kept drawn (for keep_drawn() in the process that asked, when this one is
+    another: the pipeline draws them on the second core, and the next build in the same process reuses them)."""
+    return stats_page(annotated), dict(_drawn)
 
 
 def _drawn_now(key: str, title: str, size: tuple[float, float], draw: Callable[[Axes], None]) -> str:
