@@ -29,8 +29,6 @@ from sitegen.publish import incremental, mkdocs_site, parts
 from sitegen.publish.shares import Share, Split, plan
 from sitegen.search.stage import WRITTEN, SearchFolder, place
 
-"""The search index's pieces: written whole by every build (swap_in()), never carried from the previous site."""
-
 
 @dataclass(frozen=True, slots=True)
 class Staged:

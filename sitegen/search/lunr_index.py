@@ -152,15 +152,21 @@ def _fill(vectors: list[list[list[int]]], terms: list[str], flat_terms: list[str
     near_tie = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
     score[near_tie] = [round(x, 3) for x in raw[near_tie].tolist()]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    delta = n.copy()
-    delta[1:] -= n[:-1]
-    delta[starts] = n[starts]
-    pairs = np.empty(2 * len(n), dtype=np.int64)
-    pairs[0::2], pairs[1::2] = delta, np.rint(score * WEIGHT_SCALE)
+    for g, run in zip(group[starts].tolist(), delta_runs(n, np.rint(score * WEIGHT_SCALE), starts), strict=True):
+        vectors[g % fields][g // fields] = run
+
+
+def delta_runs(numbers: np.ndarray, weights: np.ndarray, starts: np.ndarray) -> list[list[int]]:
+    """Return, per run (runs begin at starts), its flat (number delta, weight) pairs: the run's first number as it
+    is, each next one less the one before it (how the field vectors and the postings store their numbers)."""
+    delta = numbers.copy()
+    delta[1:] -= numbers[:-1]
+    delta[starts] = numbers[starts]
+    pairs = np.empty(2 * len(numbers), dtype=np.int64)
+    pairs[0::2], pairs[1::2] = delta, weights
     flat = pairs.tolist()
-    ends = [*starts[1:].tolist(), len(n)]
-    for start, end, g in zip(starts.tolist(), ends, group[starts].tolist(), strict=True):
-        vectors[g % fields][g // fields] = flat[2 * start:2 * end]
+    ends = [*starts[1:].tolist(), len(numbers)]
+    return [flat[2 * start:2 * end] for start, end in zip(starts.tolist(), ends, strict=True)]
 
 
 def words_of(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from sitegen.search.documents import SearchDoc
-from sitegen.search.lunr_index import doc_words, stem
+from sitegen.search.lunr_index import delta_runs, doc_words, stem
 
 FORMAT = 2
 """Version of the pieces' form, checked by search-engine.js."""
@@ -95,15 +95,9 @@ def by_term(compact: dict[str, Any]) -> tuple[list[list[list[int]]], list[int]]:
     order = np.lexsort((ref, f, term))
     term, f, ref, weight = term[order], f[order], ref[order], pairs[1::2][order]
     starts = np.flatnonzero(np.r_[True, (term[1:] != term[:-1]) | (f[1:] != f[:-1])])
-    delta = ref.copy()
-    delta[1:] -= ref[:-1]
-    delta[starts] = ref[starts]
-    out = np.empty(2 * len(ref), dtype=np.int64)
-    out[0::2], out[1::2] = delta, weight
-    flat = out.tolist()
-    ends = [*starts[1:].tolist(), len(ref)]
-    for start, end, n, field in zip(starts.tolist(), ends, term[starts].tolist(), f[starts].tolist(), strict=True):
-        per_term[n][field] = flat[2 * start:2 * end]
+    runs = delta_runs(ref, weight, starts)
+    for n, field, run in zip(term[starts].tolist(), f[starts].tolist(), runs, strict=True):
+        per_term[n][field] = run
     pairs = np.sort(term * count + ref)  # np.unique without counts hashes, many times slower than sorting
     held = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] // count  # the term of each (term, document) once
     return per_term, np.bincount(held, minlength=len(per_term)).tolist()
