@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import shutil
 
 import pytest
@@ -23,8 +24,8 @@ def digests(site):
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def inodes(site):
-    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+def inodes(site, pattern="*.html"):
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob(pattern) if p.is_file()}
 
 
 @pytest.fixture
@@ -93,10 +94,31 @@ def test_with_a_project_hook_kept_pages_are_copied_not_linked(project):
     config.write_text(config.read_text().replace("hooks:\n", "hooks:\n  - hook.py\n", 1))
     site = project / "site"
     run(project, site)
-    before = inodes(site)
+    before = inodes(site, "*")
     new_day(ROOT / "archive", project / "archive", 5)
     run(project, site)
-    assert not any(before.get(rel) == inode for rel, inode in inodes(site).items())
+    assert not any(before.get(rel) == inode for rel, inode in inodes(site, "*").items())
+
+
+def test_files_copied_from_the_docs_folder_are_linked_when_unchanged_and_made_anew_when_changed(project):
+    """A rebuild links a .bib file or a feed MkDocs will not copy again, and leaves one that changed for MkDocs to
+    write into a new file: the site in use is never written through a link."""
+    site = project / "site"
+    run(project, site)
+    before = {rel: (inode, (site / rel).read_bytes()) for rel, inode in inodes(site, "*").items()
+              if rel.endswith((".bib", ".xml", ".json")) and rel.startswith(("topics/", "dates/"))}
+    held = project / "held"  # second names of the old files: what the previous site held stays readable
+    held.mkdir()
+    for n, rel in enumerate(before):
+        os.link(site / rel, held / str(n))
+    new_day(ROOT / "archive", project / "archive", 12)
+    run(project, site)
+    same_as_clean(project, site, "day")
+    now = inodes(site, "*")
+    linked = [rel for rel, (inode, _) in before.items() if now.get(rel) == inode]
+    changed = [rel for rel, (_, text) in before.items() if (site / rel).read_bytes() != text]
+    assert linked and changed and not set(linked) & set(changed)
+    assert all((held / str(n)).read_bytes() == text for n, (_, text) in enumerate(before.values()))
 
 
 def test_a_strict_build_after_a_strict_one_is_incremental_unless_a_page_went(project):

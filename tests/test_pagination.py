@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,10 @@ from sitegen.archive import Archive
 from sitegen.browser import chromium, serve
 from sitegen.errors import Report
 from sitegen.options import SiteOptions, TopicOrder
-from sitegen.pipeline import BuildOptions, build, read_inputs, render_site
+from sitegen.pipeline import BuildOptions, _site_and_docs, build, read_inputs, render_site
 from sitegen.render import paging
+from sitegen.render.families import topic_family
+from sitegen.render.pages import cards_made_once
 from sitegen.text.slugs import slug_for
 
 SMALL = 3
@@ -127,6 +130,40 @@ def test_a_list_in_the_curators_order_is_cut_by_position_its_noted_papers_first(
     shown = [slug for text in listed.values() for slug in PAPER_LINK.findall(text)]
     assert len(shown) == len(set(shown)) == 22
     assert 'published <time datetime="2026-01-01">' in pages["topics/pruning/1.md"]  # the order's end, the oldest
+
+
+def _topic_pages(root: Path, days: int, work: Path | None, **files: str) -> dict[str, str]:
+    """The topic family's pages and files of an archive of `days` days, kept in work's memos (None: none)."""
+    archive = make_archive(root, [_day(d) for d in range(1, days + 1)], **{"taxonomy.yml": TAXONOMY, **files})
+    contents = read_inputs(Archive(archive), Report())
+    annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
+    options = SiteOptions(site_name="Paged", topic_order=TopicOrder.NEWEST)
+    site, _ = _site_and_docs(annotated, contents.listings, contents.taxonomy, options, 0)
+    with cards_made_once():
+        made = topic_family(replace(site, work=work))
+    return {**made.pages, **made.files}
+
+
+def test_a_rebuild_makes_only_the_list_pages_and_feeds_that_show_something_new(tmp_path, small, monkeypatch):
+    """A topic's blocks and feeds are kept in the work folder by what they show: a new day makes the list's own page
+    and its feed again, a changed card (a curator's rating) its block; each time the pages are those made anew."""
+    made: list[str] = []
+    page = paging._page
+    monkeypatch.setattr(paging, "_page", lambda view, parts: made.append(view.path) or page(view, parts))
+    work = tmp_path / "work"
+    work.mkdir()
+    first = _topic_pages(tmp_path / "a", 11, work)
+    assert len([rel for rel in first if BLOCK.match(rel)]) >= 4 and len(made) == len(
+        [rel for rel in first if rel.endswith(".md") and rel != "topics/index.md"])
+    for name, days, files in [("b", 12, {}), ("c", 12, {"notes__pruning-method-1-1.md": "---\nrating: 4\n---\n"})]:
+        made.clear()
+        again = _topic_pages(tmp_path / name, days, work, **files)
+        remade = len(made)
+        assert again == _topic_pages(tmp_path / f"{name}-fresh", days, None, **files)
+        changed = sorted(rel for rel, text in again.items() if first.get(rel) != text and rel.endswith(".md"))
+        assert 0 < remade <= len([rel for rel in changed if rel != "topics/index.md"])
+        first = again
+    assert changed == ["topics/pruning/1.md"]  # the rated paper's block alone, made again
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -105,3 +105,51 @@ def test_kept_lists_updated_for_what_changed_give_what_comparing_everything_give
         monkeypatch.setattr(related_module, "nearest_scored", counted)
     assert any(results[0][slug] != listed[slug] for slug in listed)  # new papers entered old lists
     assert any(set(results[0][slug]) & set(named[1:4]) for slug in listed)  # which the removal changes
+
+
+ODD_TEXTS = ["", "the and of which", "ÉCOLE École école straße STRASSE ǅ", "x_y 12 1_2 __ a1 ab ab AB",
+             "naïve café ﬁnance Ⅻ ①② ", "日本語 テキスト 中文 한국어 العربية", "pruning " * 40 + "quantisation"]
+
+
+def test_rows_without_scikit_learn_are_the_rows_scikit_learn_makes(tmp_path):
+    """Weights.transform() and _l2() redo TfidfVectorizer.transform() and normalize(): the same float32 values to the
+    last bit, on the synthetic archive's texts and on odd ones (accents, other scripts, stop words only, empty)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    synthesise(ROOT / "archive", 400, tmp_path / "archive", 5)
+    papers = ingest(Archive(tmp_path / "archive"), Report()).papers
+    texts = [related_module.document(clean(p.title), clean(p.abstract)) for p in papers] + ODD_TEXTS
+    fit = texts[:300]
+    theirs = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5, dtype=np.float32).fit(fit)
+    weights = related_module._fitted(fit)
+    for batch in (texts, texts[-12:], texts[-1:]):
+        ours, expected = weights.transform(batch), theirs.transform(batch).tocsr()
+        assert ours.nnz > 0 and (ours.indptr == expected.indptr).all() and (ours.indices == expected.indices).all()
+        assert ours.dtype == expected.dtype and (ours.data.view(np.int32) == expected.data.view(np.int32)).all()
+        heaviest = related_module._heaviest(expected, related_module.TERMS)
+        assert (related_module._l2(heaviest.copy()).data.view(np.int32) == normalize(heaviest).data.view(np.int32)).all()
+
+
+def test_a_rebuild_with_kept_weights_does_not_load_scikit_learn(tmp_path):
+    """scikit-learn takes most of a second to load: a new day's rows come from the kept weights without it."""
+    import subprocess
+    import sys
+
+    synthesise(ROOT / "archive", 720, tmp_path / "archive", 3)
+    papers = ingest(Archive(tmp_path / "archive"), Report()).papers
+    newest = max(p.first_capture.sort_key() for p in papers if p.first_capture)
+    old = [p for p in papers if not p.first_capture or p.first_capture.sort_key() != newest]
+    assert len(old) < len(papers) and reference_size(len(old)) == reference_size(len(papers))
+    work = tmp_path / "work"
+    related(old, work)
+    script = ("import sys, pickle; from sitegen.annotate.stage import related; "
+              "papers, work = pickle.load(sys.stdin.buffer); found = related(papers, work); "
+              "print(len(found), 'sklearn' in sys.modules)")
+    import pickle
+
+    out = subprocess.run([sys.executable, "-c", script], input=pickle.dumps((papers, work)), capture_output=True,
+                         check=True, cwd=ROOT).stdout.decode().split()
+    assert out == [str(len(papers)), "False"]
+    assert related(papers, work) == related(papers)

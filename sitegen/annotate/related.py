@@ -14,9 +14,11 @@ two old papers stays what it was, and an old paper's list changes only when a ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -90,9 +92,9 @@ class Vectors:
 
     def __init__(self, fit: Sequence[str], work: Path | None = None) -> None:
         self.reference = key(TERMS, *fit)
-        fitted: Memo[Any] = Memo(work, "related-weights")
+        fitted: Memo[Weights] = Memo(work, "related-weights")
         kept = fitted.get(self.reference)
-        self.vectorizer: Any = kept if kept is not None else fitted.put(self.reference, _fitted(fit))
+        self.weights = kept if kept is not None else fitted.put(self.reference, _fitted(fit))
         fitted.save()
         self.rows: Memo[tuple[np.ndarray, np.ndarray]] = Memo(work, "related-rows")
 
@@ -111,36 +113,82 @@ class Vectors:
         indptr = np.concatenate(([0], np.cumsum([len(row[0]) for row in rows if row is not None])))
         indices = np.concatenate([row[0] for row in rows if row is not None] or [np.zeros(0, np.int32)])
         data = np.concatenate([row[1] for row in rows if row is not None] or [np.zeros(0, np.float32)])
-        return sparse.csr_matrix((data, indices, indptr), shape=(len(documents), len(self.vectorizer.vocabulary_)))
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(documents), len(self.weights.vocabulary)))
 
     def keys(self, documents: Sequence[str]) -> list[bytes]:
         """Return each document's row's key: a digest of its text and of the reference set."""
         return [key(self.reference, text) for text in documents]
 
     def _made(self, documents: Sequence[str]) -> sparse.csr_matrix:
-        from sklearn.preprocessing import normalize
-
-        return normalize(_heaviest(self.vectorizer.transform(documents).tocsr(), TERMS))
+        return _l2(_heaviest(self.weights.transform(documents), TERMS))
 
 
-def _fitted(fit: Sequence[str]) -> Any:
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """What scikit-learn's TfidfVectorizer learnt from the reference set, kept as plain data, and its transform()
+    redone on them: a day's few new papers are turned into rows without loading scikit-learn (most of a second).
+    Each step is the one scikit-learn takes, on the same types in the same order, so the rows are the same
+    (tests/test_related_stable.py compares them)."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    """float32, by column."""
+    stop_words: frozenset[str]
+    token_pattern: str
+
+    def transform(self, documents: Sequence[str]) -> sparse.csr_matrix:
+        """TfidfVectorizer(sublinear_tf=True, dtype=np.float32).transform(documents), as CSR."""
+        from scipy import sparse
+
+        tokens, vocabulary, stop = re.compile(self.token_pattern), self.vocabulary, self.stop_words
+        indices: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        for document in documents:
+            counter: dict[int, int] = {}  # scikit-learn's _count_vocab, words in the order met
+            for word in tokens.findall(document.lower()):
+                if word not in stop and (column := vocabulary.get(word)) is not None:
+                    counter[column] = counter.get(column, 0) + 1
+            indices.extend(counter)
+            counts.extend(counter.values())
+            indptr.append(len(indices))
+        matrix = sparse.csr_matrix((np.asarray(counts, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                                    np.asarray(indptr, dtype=np.int32)), shape=(len(documents), len(vocabulary)))
+        matrix.sort_indices()
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+        matrix.data *= self.idf[matrix.indices]
+        return _l2(matrix)
+
+
+def _fitted(fit: Sequence[str]) -> Weights:
     """Return the TF-IDF weights of the reference set's words (ValueError: it has none)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     # Bigrams were tried: they dilute the scores (LLM-Pruner's best match fell from 0.15 to 0.06) and rank
     # no better on the bundled archive. Words in most papers ("model") say nothing about likeness.
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True,
-                                 max_df=0.5 if len(fit) >= 20 else 1.0, dtype=np.float32)
-    return vectorizer.fit(fit)
+                                 max_df=0.5 if len(fit) >= 20 else 1.0, dtype=np.float32).fit(fit)
+    return Weights({str(word): int(column) for word, column in vectorizer.vocabulary_.items()},
+                   np.asarray(vectorizer.idf_, dtype=np.float32), frozenset(vectorizer.get_stop_words()),
+                   vectorizer.token_pattern)
 
 
-def vectorise(documents: Sequence[str], terms: int = TERMS, fit: Sequence[str] | None = None) -> sparse.csr_matrix:
-    """Return L2-normalised TF-IDF rows of each document's `terms` heaviest words (the words and their weights
-    from the documents in fit, by default all)."""
-    from sklearn.preprocessing import normalize
-
-    vectorizer = _fitted(documents if fit is None else fit)
-    return normalize(_heaviest(vectorizer.transform(documents).tocsr(), terms))
+def _l2(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Scale each row to unit length in place, as scikit-learn's normalize() does a float32 CSR matrix: each
+    square in float32, summed in float64 from the row's first entry to its last, each value divided in float64."""
+    lengths = np.diff(matrix.indptr)
+    if not matrix.nnz:
+        return matrix
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    place = np.arange(matrix.nnz) - matrix.indptr[rows]
+    squares = np.zeros((matrix.shape[0], int(lengths.max())), dtype=np.float64)
+    squares[rows, place] = matrix.data * matrix.data
+    sums = np.cumsum(squares, axis=1)[:, -1]  # cumsum adds in order, where sum() adds pairwise
+    norms = np.sqrt(sums)
+    scale = np.where(sums == 0.0, 1.0, norms)[rows]
+    matrix.data[:] = (matrix.data.astype(np.float64) / scale).astype(np.float32)
+    return matrix
 
 
 def _heaviest(matrix: sparse.csr_matrix, terms: int) -> sparse.csr_matrix:

@@ -22,6 +22,8 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -99,6 +101,10 @@ class Rebuild:
     """Nothing but MkDocs and sitegen's hooks write into the staging folder (linkable())."""
     rewritten: tuple[str, ...] = ()
     """Folders (as "path/") whose files the build writes whole itself after MkDocs: none is carried over."""
+    docs: Path | None = None
+    """The docs folder MkDocs reads, already written for this build: with link, a file MkDocs copies from it as
+    it is (a .bib file, a feed, an image) is linked when MkDocs will not copy it again, and left for MkDocs
+    to copy when its source is newer."""
 
 
 def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | None:
@@ -107,11 +113,12 @@ def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | No
     Report what the site holds that no build made: it is left out either way.
 
     When nothing but MkDocs and sitegen's hooks writes into the staging folder (build.link), the HTML of a
-    generated page whose Markdown is unchanged is linked
-    rather than copied (MkDocs will not write it: the bulk of a rebuild's files, at the cost of a link each).
+    generated page whose Markdown is unchanged is linked rather than copied (MkDocs will not write it: the bulk
+    of a rebuild's files, at the cost of a link each), and so is a file MkDocs copies from the docs folder when
+    it will not copy it again (_carried()).
     A project's own hooks or plugins might rewrite files in place, through the link into the site in use:
     with them, everything is copied."""
-    site_dir, staging = layout.site, layout.staging
+    site_dir = layout.site
     record = _read_record(_record(layout.work, site_dir))
     found = fs.plain_tree(site_dir)
     made = files_made(record)
@@ -129,13 +136,49 @@ def start(layout: Layout, build: Rebuild, report: Report) -> dict[str, str] | No
     # A file changed (or removed) since the build is not copied, and MkDocs makes it again: a page's HTML
     # because its digest is left out of what this returns, any other file because it is missing.
     # Copies keep the old files' times, which is what tells MkDocs they need no rebuilding; the marker
-    # goes first, so that a build cut short leaves a staging folder the next one may clear.
+    # goes first, so that a build cut short leaves a staging folder the next one may clear. A page whose
+    # Markdown changed is rendered again: its old HTML is not worth bringing.
+    again = {f"{src.removesuffix('.md')}.html" for src, digest in pages.items()
+             if build.digests.get(src, digest) != digest}
     wanted = [rel for rel in sorted(made, key=lambda rel: (rel != SITE_MARKER, rel))
-              if found.files.get(rel) == made[rel] and not rel.startswith(build.rewritten)]
-    carried = {rel for rel in wanted
-               if rel not in kept and fs.copy_plain(site_dir / rel, staging / rel, made[rel], keep_time=True)}
-    carried.update(fs.link_plain_files(site_dir, staging, {rel: made[rel] for rel in wanted if rel in kept}))
+              if found.files.get(rel) == made[rel] and not rel.startswith(build.rewritten) and rel not in again]
+    carried = _carried(layout, wanted, made, kept, build)
     return {src: digest for src, digest in pages.items() if f"{src.removesuffix('.md')}.html" in carried}
+
+
+def _carried(layout: Layout, wanted: list[str], made: Mapping[str, tuple[int, int]], kept: set[str],
+             build: Rebuild) -> set[str]:
+    """Bring the wanted files of the site into staging: link the pages' HTML in kept, and the files MkDocs copies
+    from the docs folder that it will not copy again; leave out those it will (their source is newer: the copy
+    would be written over); copy the others. Return what was brought."""
+    linked, copied = set(kept), []
+    for rel in wanted:
+        if rel in kept:
+            continue
+        unchanged = _same_in_docs(build.docs, rel, made[rel]) if build.link else None
+        if unchanged:
+            linked.add(rel)
+        elif unchanged is None:
+            copied.append(rel)
+    site_dir, staging = layout.site, layout.staging
+    carried = {rel for rel in copied if fs.copy_plain(site_dir / rel, staging / rel, made[rel], keep_time=True)}
+    carried.update(fs.link_plain_files(site_dir, staging, {rel: made[rel] for rel in wanted if rel in linked}))
+    return carried
+
+
+def _same_in_docs(docs: Path | None, rel: str, made: tuple[int, int]) -> bool | None:
+    """Whether MkDocs (in dirty mode) will leave the site's copy of a file of the docs folder as it is: its source
+    is not newer (MkDocs' own test, File.is_modified()); None when rel is no file of the docs folder (a theme's
+    file, a page, what MkDocs makes itself)."""
+    if docs is None:
+        return None
+    try:
+        info = os.stat(f"{docs}/{rel}", follow_symlinks=False)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or rel.endswith(".md"):
+        return None
+    return info.st_mtime_ns <= made[1]
 
 
 def linkable(config: Mapping[str, Any], hooks: Path) -> bool:

@@ -99,7 +99,8 @@ def run_mkdocs(run: Run, pages: dict[str, str], nav: list[dict[str, str]], repor
         markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
         digests = incremental.page_digests(markdown)
         previous = incremental.start(layout, incremental.Rebuild(
-            stamp, strict, digests, incremental.linkable(config, mkdocs_site.hooks_file()), WRITTEN), report)
+            stamp, strict, digests, incremental.linkable(config, mkdocs_site.hooks_file()), WRITTEN, docs.folder),
+            report)
         mark(layout.staging, SITE_MARKER)  # first: a build killed halfway leaves a folder the next one may clear
         each = mkdocs_site.MkDocsRun(config_path, strict, site_dir=layout.staging, epoch=epoch,
                                      dirty=previous is not None, docs=docs,

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from sitegen.memo import key
 from sitegen.model import Annotated, Listing, Tag
 from sitegen.options import SiteOptions
 from sitegen.render import bibtex, feeds
@@ -63,6 +64,9 @@ class SiteContext:
     saved: Mapping[str, Sequence[str]]
     """What each saved search (`extra.sitegen.feeds`) finds, by its slug: paper slugs, newest first. The search
     stage computes it; the feeds of saved searches are rendered from it."""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    """Each paper's digest, by slug: Annotated.derived_from (what all but its related papers were derived from),
+    which the pages' memos are keyed by."""
     work: Path | None = None
     """The build's work folder, where pages rendered are kept for the next build (sitegen/memo.py)."""
     stats: str | None = None
@@ -104,7 +108,12 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=derived.topics,
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
         citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts,
-        latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved)
+        latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved,
+        digests=_digests(annotated))
+
+
+def _digests(annotated: Sequence[Annotated]) -> dict[str, bytes]:
+    return {a.slug: a.derived_from or key(a) for a in annotated}
 
 
 def with_related(site: SiteContext, annotated: tuple[Annotated, ...]) -> SiteContext:
@@ -117,6 +126,7 @@ def with_papers(site: SiteContext, annotated: Sequence[Annotated], listings: tup
     """The site as a paper's page sees it, with these papers added or replaced and these listings' page names: what
     `sitegen serve` renders a new listing's papers with before the full build (their lists are not updated)."""
     return replace(site, by_slug={**site.by_slug, **{a.slug: a for a in annotated}},
+                   digests={**site.digests, **_digests(annotated)},
                    listing_pages=listing_page_names(listings),
                    citations={**site.citations, **{a.slug: bibtex.entry(a) for a in annotated}})
 

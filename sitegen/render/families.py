@@ -5,12 +5,11 @@ A family reads the SiteContext and nothing else; render/site.py lists them in or
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sitegen import feedlinks
+from sitegen import __version__, feedlinks
 from sitegen.memo import Memo, key
 from sitegen.model import Annotated
 from sitegen.parallel import beside
@@ -41,7 +40,7 @@ def paper_family(site: SiteContext) -> Output:
     """One page per paper: those whose paper, related papers, listings and citation are as the last build
     found them from its memo (sitegen/memo.py), the others rendered, half on the second core when many."""
     memo: Memo[str] = Memo(site.work, "paper-pages")
-    each = {a.slug: a.derived_from or key(a) for a in site.annotated}
+    each = site.digests
     # A page names its own listings' pages only (Seen in): a new listing changes no other paper's key.
     keys = {a.slug: key([site.listing_pages[s.listing] for s in a.paper.seen_in], each[a.slug], a.related,
                         [each[s] for s in a.related if s in each], site.citations[a.slug])
@@ -74,26 +73,31 @@ def paper_pages(site: SiteContext, papers: Sequence[Annotated]) -> dict[str, str
 
 def topic_family(site: SiteContext) -> Output:
     """A page (cut into pages when long: render/paging.py), a .bib file and an Atom and a JSON feed per topic, and
-    the topics overview."""
+    the topics overview. Pages and feeds showing what the last build's showed are taken from its memos."""
     out = Output()
-    order, name, undated = site.options.topic_order, site.options.site_name, feeds.undated_day(site.listings)
+    name, undated = site.options.site_name, feeds.undated_day(site.listings)
+    order_key = topic_order.ordering(site.options.topic_order, {a.slug: n for n, a in enumerate(site.newest)})
+    arrived = {a.slug: n for n, a in enumerate(sorted(site.annotated, key=paging.arrival_key))}
+    kept = paging.Kept(Memo(site.work, "topic-pages"), site.digests)
+    kept_feeds: Memo[dict[str, str]] = Memo(site.work, "topic-feeds")
     for tag in site.topics:
-        order_key = functools.partial(topic_order.sort_key, order)
         items = sorted(site.by_topic[tag], key=order_key)
         out.files[f"topics/{tag.slug}.bib"] = _bib(site, items)
         feed = feeds.Feed(f"topics/{tag.slug}.xml", f"{name}: {tag.name}", f"The newest papers on {tag.name}",
                           f"topics/{tag.slug}.html", undated)
-        made = _feed_files(site, feed, site.by_topic[tag])
+        made = _feed_files(site, feed, site.by_topic[tag], kept_feeds)
         out.files.update(made)
-        by_date = topic_order.by_date(order, items)
+        by_date = topic_order.by_date(site.options.topic_order, items)
         view = paging.PagedList(f"topics/{tag.slug}", tag.name,
-                                pages.topic_intro(len(items), topic_order.describe(order, items)),
+                                pages.topic_intro(len(items), topic_order.describe(site.options.topic_order, items)),
                                 "newest first" if by_date else "in the topic's order",
                                 _list_links("All topics", "index.md", tag.slug, bool(made)))
-        parts = paging.cut(items, order_key, by_date)
-        made_pages = paging.paged(view, parts)
+        parts = paging.cut(items, order_key, by_date, lambda a: arrived[a.slug])
+        made_pages = paging.paged(view, parts, kept)
         made_pages[f"{view.path}.md"] = _offering(made_pages[f"{view.path}.md"], feed.title, made)
         out.pages.update(made_pages)
+    kept.memo.save()
+    kept_feeds.save()
     out.pages["topics/index.md"] = pages.topics_overview(site.topic_sizes(), len(site.untagged))
     return out
 
@@ -219,15 +223,24 @@ def robots_family(site: SiteContext) -> Output:
     return Output(files={"robots.txt": f"User-agent: *\nAllow: /\n\nSitemap: {site.options.site_url}sitemap.xml\n"})
 
 
-def _feed_files(site: SiteContext, feed: feeds.Feed, papers: Sequence[Annotated]) -> dict[str, str]:
+def _feed_files(site: SiteContext, feed: feeds.Feed, papers: Sequence[Annotated],
+                kept: Memo[dict[str, str]] | None = None) -> dict[str, str]:
     """Return a page's Atom feed (at feed.path) and JSON feed (beside it, .json); none when no paper of the site
-    has a date (a feed of a page whose papers have none is empty, updated on the site's newest date)."""
+    has a date (a feed of a page whose papers have none is empty, updated on the site's newest date). kept: the
+    feeds the last build made, by what they show."""
     if site.latest is None:
         return {}
+    newest = feeds.newest(papers, undated=feed.undated)
     name, url = site.options.site_name, site.options.site_url
+    digest = key(feed, name, url, site.latest, __version__, [(site.digests[a.slug], day) for a, day in newest])
+    made = kept.get(digest) if kept is not None else None
+    if made is not None:
+        return made
+    shown = [a for a, _ in newest]  # the newest of these are the same papers
     as_json = replace(feed, path=feed.path.removesuffix(".xml") + ".json")
-    return {feed.path: feeds.atom(feed, papers, name, url, empty=site.latest) or "",
-            as_json.path: feeds.json_feed(as_json, papers, name, url, empty=True) or ""}
+    made = {feed.path: feeds.atom(feed, shown, name, url, empty=site.latest) or "",
+            as_json.path: feeds.json_feed(as_json, shown, name, url, empty=True) or ""}
+    return kept.put(digest, made) if kept is not None else made
 
 
 def _offering(page: str, title: str, made: dict[str, str]) -> str:

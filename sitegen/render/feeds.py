@@ -13,6 +13,7 @@ marked "[Withdrawn] " and its categories (tags) holding "withdrawn", so that a r
 from __future__ import annotations
 
 import datetime
+import heapq
 import json
 import posixpath
 import re
@@ -73,9 +74,8 @@ def newest(papers: Iterable[Annotated], size: int = FEED_SIZE,
            undated: datetime.date | None = None) -> list[tuple[Annotated, datetime.date]]:
     """Return the newest papers with their feed dates, newest first (ties by page name); a paper stating no
     year anywhere is filed under undated, or left out without it."""
-    dated = [(a, day) for a in papers if (day := feed_date(a, undated)) is not None]
-    dated.sort(key=lambda item: (-item[1].toordinal(), item[0].slug))
-    return dated[:size]
+    dated = ((a, day) for a in papers if (day := feed_date(a, undated)) is not None)
+    return heapq.nsmallest(size, dated, key=lambda item: (-item[1].toordinal(), item[0].slug))
 
 
 def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None,

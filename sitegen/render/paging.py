@@ -21,11 +21,12 @@ never grows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+from sitegen.memo import Memo, key
 from sitegen.model import Annotated, PartialDate
 from sitegen.render import pages
 from sitegen.text import escape
@@ -60,13 +61,14 @@ def arrival_key(a: Annotated) -> tuple[Any, ...]:
     return (*(min(seen) if seen else NO_CAPTURE), a.slug)
 
 
-def cut(papers: Sequence[Annotated], order: Callable[[Annotated], Any], by_arrival: bool = True) -> list[Part]:
+def cut(papers: Sequence[Annotated], order: Callable[[Annotated], Any], by_arrival: bool = True,
+        arrival: Callable[[Annotated], Any] = arrival_key) -> list[Part]:
     """Return the list's pages, its own page first, then its blocks from the newest (the highest number) to block 1;
-    each page's papers sorted by order. by_arrival: blocks by when the archive added the papers; else by position
-    in order, from its end."""
+    each page's papers sorted by order. by_arrival: blocks by when the archive added the papers (arrival: a key
+    ordering papers as arrival_key() does); else by position in order, from its end."""
     size = SIZE
     if by_arrival:
-        oldest_first = sorted(papers, key=arrival_key)
+        oldest_first = sorted(papers, key=arrival)
     else:
         oldest_first = sorted(papers, key=order, reverse=True)
     blocks = max(0, len(oldest_first) // size - 1)
@@ -121,24 +123,52 @@ class PagedList:
     """The links its introduction ends with: (text, target relative to the list's folder)."""
 
 
-def paged(view: PagedList, parts: Sequence[Part]) -> dict[str, str]:
-    """Return the list's pages by path in the docs folder: its own page and, when it is cut, its blocks."""
-    first = parts[0]
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """List pages the last build made, kept by what they show (sitegen/memo.py): a new day changes a topic's own
+    page and leaves its blocks as they were, so they are not made again."""
+
+    memo: Memo[str]
+    digests: Mapping[str, bytes]
+    """Each paper's digest (SiteContext.digests): what its card shows is derived from it."""
+
+    def page(self, view: PagedList, parts: Sequence[Part], make: Callable[[PagedList, Sequence[Part]], str]) -> str:
+        """Return make(view, parts): the page of parts[0], its pager listing parts."""
+        shown = view if parts[0].number == 0 else replace(view, intro="")  # a block does not show the intro
+        digest = key(shown, [(part.number, part.span, len(part.papers)) for part in parts],
+                     [self.digests[a.slug] for a in parts[0].papers])
+        kept = self.memo.get(digest)
+        return kept if kept is not None else self.memo.put(digest, make(view, parts))
+
+
+def paged(view: PagedList, parts: Sequence[Part], kept: Kept | None = None) -> dict[str, str]:
+    """Return the list's pages by path in the docs folder: its own page and, when it is cut, its blocks (those
+    kept shows the same papers on taken from it)."""
+    def made(view: PagedList, parts: Sequence[Part]) -> str:
+        return kept.page(view, parts, _page) if kept is not None else _page(view, parts)
+
+    out = {f"{view.path}.md": made(view, parts)}
+    for n, part in enumerate(parts[1:], 1):
+        out[f"{view.path}/{part.number}.md"] = made(view, parts[n:])
+    return out
+
+
+def _page(view: PagedList, parts: Sequence[Part]) -> str:
+    """Return the page of parts[0] (the list's own page, or a block), ending with the pager of parts when there
+    are others."""
+    here, name = parts[0], PurePosixPath(view.path).name
+    if here.number:
+        intro = (f"{pages.counted(len(here.papers), 'paper')} {here.span}, {view.order}. "
+                 f"[Newest papers](../{name}.md) · {_links(view.links, '../')}")
+        return (pages.list_page(f"{view.title}, page {here.number}", intro, here.papers, "../../")
+                + _pager(view, parts, name, here.number))
     intro = f"{view.intro}. {_links(view.links, '')}"
     if len(parts) == 1:
-        return {f"{view.path}.md": pages.list_page(view.title, intro, first.papers)}
-    name = PurePosixPath(view.path).name
+        return pages.list_page(view.title, intro, here.papers)
     older = len(parts) - 1
-    intro += (f"\n\nThis page shows {len(first.papers)} of them, {first.span}; the others are on {older} more "
+    intro += (f"\n\nThis page shows {len(here.papers)} of them, {here.span}; the others are on {older} more "
               f"page{'s' if older != 1 else ''}, [listed at the end](#{PAGER_ID}).")
-    out = {f"{view.path}.md": pages.list_page(view.title, intro, first.papers) + _pager(view, parts, name, 0)}
-    for n, part in enumerate(parts[1:], 1):
-        block_intro = (f"{pages.counted(len(part.papers), 'paper')} {part.span}, {view.order}. "
-                       f"[Newest papers](../{name}.md) · {_links(view.links, '../')}")
-        out[f"{view.path}/{part.number}.md"] = (
-            pages.list_page(f"{view.title}, page {part.number}", block_intro, part.papers, "../../")
-            + _pager(view, parts[n:], name, part.number))
-    return out
+    return pages.list_page(view.title, intro, here.papers) + _pager(view, parts, name, 0)
 
 
 def _links(links: Sequence[tuple[str, str]], up: str) -> str:

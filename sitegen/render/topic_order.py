@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sitegen.model import Annotated
 from sitegen.options import TopicOrder
 
 
-def sort_key(order: TopicOrder, a: Annotated) -> tuple[Any, ...]:
-    """Return a's sort key on a topic page."""
-    rating = a.note.rating if a.note and a.note.rating else 0
+def ordering(order: TopicOrder, newest: Mapping[str, int]) -> Callable[[Annotated], tuple[Any, ...]]:
+    """Return the sort key of a topic page's papers; newest: each paper's place in the site's papers newest first
+    (SiteContext.newest), which orders them as Annotated.newest_first_key() does, for the cost of a look-up."""
     if order is TopicOrder.NOTES_FIRST:
-        return (a.note is None, a.newest_first_key())
+        return lambda a: (a.note is None, newest[a.slug])
     if order is TopicOrder.RATING:
-        return (-rating, a.newest_first_key())
-    return (a.newest_first_key(),)
+        return lambda a: (-_rating(a), newest[a.slug])
+    return lambda a: (newest[a.slug],)
+
+
+def _rating(a: Annotated) -> int:
+    return a.note.rating if a.note and a.note.rating else 0
 
 
 def describe(order: TopicOrder, papers: list[Annotated]) -> str:
