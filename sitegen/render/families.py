@@ -78,7 +78,7 @@ def topic_family(site: SiteContext) -> Output:
     name, undated = site.options.site_name, feeds.undated_day(site.listings)
     order_key = topic_order.ordering(site.options.topic_order, {a.slug: n for n, a in enumerate(site.newest)})
     arrived = {a.slug: n for n, a in enumerate(sorted(site.annotated, key=paging.arrival_key))}
-    kept = paging.Kept(Memo(site.work, "topic-pages"), site.digests)
+    kept = _kept(site, "topic-pages")
     kept_feeds: Memo[dict[str, str]] = Memo(site.work, "topic-feeds")
     for tag in site.topics:
         items = sorted(site.by_topic[tag], key=order_key)
@@ -102,6 +102,11 @@ def topic_family(site: SiteContext) -> Output:
     return out
 
 
+def _kept(site: SiteContext, kind: str) -> paging.Kept:
+    """The list pages of a family the last build made (memo-<kind>), by what they show."""
+    return paging.Kept(Memo(site.work, kind), site.digests)
+
+
 def _list_links(up: str, index: str, name: str, feed: bool = False) -> tuple[tuple[str, str], ...]:
     """A list page's introduction links: the overview it belongs to, its .bib file, its Atom feed when it has one."""
     return ((up, index), ("BibTeX", f"{name}.bib"), *((("Atom feed", f"{name}.xml"),) if feed else ()))
@@ -114,32 +119,36 @@ def untagged_family(site: SiteContext) -> Output:
     papers = list(site.untagged)
     view = paging.PagedList("topics/untagged", pages.UNTAGGED_TITLE, pages.untagged_intro(len(papers)),
                             "newest first", _list_links("All topics", "index.md", "untagged"))
-    return Output(paging.paged(view, paging.cut(papers, Annotated.newest_first_key)),
-                  {"topics/untagged.bib": _bib(site, papers)})
+    kept = _kept(site, "untagged-pages")
+    made = paging.paged(view, paging.cut(papers, Annotated.newest_first_key), kept)
+    kept.memo.save()
+    return Output(made, {"topics/untagged.bib": _bib(site, papers)})
 
 
 def month_family(site: SiteContext) -> Output:
     """A page (cut into pages when long) and a .bib file per month of publication."""
-    out = Output()
+    out, kept = Output(), _kept(site, "month-pages")
     for (year, month), items in site.by_month.items():
         name = f"{year:04d}-{month:02d}"
         out.files[f"dates/{name}.bib"] = _bib(site, items)
         view = paging.PagedList(f"dates/{name}", pages.month_title(year, month), pages.month_intro(len(items)),
                                 "newest first", _list_links("All dates", "index.md", name))
-        out.pages.update(paging.paged(view, paging.cut(items, Annotated.newest_first_key)))
+        out.pages.update(paging.paged(view, paging.cut(items, Annotated.newest_first_key), kept))
+    kept.memo.save()
     return out
 
 
 def listing_family(site: SiteContext) -> Output:
     """A page (cut into pages by position when long: a listing never grows) and a .bib file per listing."""
-    out = Output()
+    out, kept = Output(), _kept(site, "listing-pages")
     titles = pages.listing_titles(site.listings)
     for listing in site.listings:
         name, seen = site.listing_pages[listing.name], site.in_listing.get(listing.name, [])
         out.files[f"dates/{name}.bib"] = _bib(site, seen)
         view = paging.PagedList(f"dates/{name}", titles[listing.name], pages.listing_intro(listing, len(seen)),
                                 "in the listing's order", _list_links("All dates", "index.md", name))
-        out.pages.update(paging.paged(view, paging.cut(seen, _position_in(seen), by_arrival=False)))
+        out.pages.update(paging.paged(view, paging.cut(seen, _position_in(seen), by_arrival=False), kept))
+    kept.memo.save()
     return out
 
 
