@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib
+import os
 import sys
 import traceback
 from typing import Protocol, cast
@@ -43,6 +46,20 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
                          help="show a traceback when something fails")
         modules[name.replace("_", "-")] = module  # check_links is `sitegen check-links`
     return parser, modules
+
+
+def entry() -> None:
+    """The `sitegen` command (and `python -m sitegen`): main(), then leave without tearing the interpreter down.
+
+    A build holds millions of objects (papers, pages, memos); freeing them one by one at exit took a third of a
+    second at 10,000 papers, as long as a twentieth of a day's rebuild, for nothing. The exit handlers still
+    run and the streams are flushed; only the freeing is skipped. (Tests call main(), which returns.)"""
+    status = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:

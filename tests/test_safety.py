@@ -533,3 +533,14 @@ def test_the_bundled_notes_pass_every_check():
     slugs = {p.stem for p in (BUNDLED / "notes").glob("*.md")}
     notes = load_notes(Archive(BUNDLED), slugs, report)
     assert report.warnings == [] and set(notes) == slugs and all(n.body.strip() for n in notes.values())
+
+
+def test_the_command_leaves_with_its_status_its_messages_and_its_exit_handlers(tmp_path):
+    """`sitegen` skips freeing its objects at exit (cli.entry()): the status, every line written and the exit
+    handlers (atexit) are still there."""
+    script = ("import atexit, sys; from sitegen.cli import entry; atexit.register(print, 'handlers ran'); "
+              "sys.argv = ['sitegen', 'build', '--archive', 'nowhere']; print('before'); entry()")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and done.stdout == "before\nhandlers ran\n"
+    assert done.stderr.startswith("error: ") and "nowhere" in done.stderr

@@ -64,6 +64,9 @@ class Split:
 PAGE_COST = 1300
 """A page's fixed cost to MkDocs (the theme's template), in the units of a byte of its Markdown: measured at 10k
 papers, a page costs about 1.3 ms plus 0.6 ms per kilobyte."""
+SITE_WIDE_COST = 15
+"""What the first job's site-wide files cost it per page of the site (the sitemap lists every page), in the same
+units: it is dealt that much less of the pages (a day's rebuild renders a few hundred)."""
 
 
 def plan(pages: Mapping[str, str], split: Split, unchanged: frozenset[str] = frozenset()) -> list[Share]:
@@ -79,13 +82,15 @@ def plan(pages: Mapping[str, str], split: Split, unchanged: frozenset[str] = fro
     costs = {rel: PAGE_COST + len(text) for rel, text in pages.items() if rel.endswith(".md")}
     dealt = frozenset(costs)
     mine = _deal(costs, split.shards)[split.shard]
-    hands = _deal({rel: costs[rel] for rel in mine if rel not in unchanged}, split.jobs)
+    first = SITE_WIDE_COST * len(costs) if split.shard == 0 else 0
+    hands = _deal({rel: costs[rel] for rel in mine if rel not in unchanged}, split.jobs, first)
     return [Share(frozenset(hand), split.shard == 0 and job == 0, dealt) for job, hand in enumerate(hands)]
 
 
-def _deal(costs: Mapping[str, int], hands: int) -> list[list[str]]:
-    """Deal the pages into hands of about equal cost: biggest first, each to the least loaded hand."""
-    loads = [0] * hands
+def _deal(costs: Mapping[str, int], hands: int, first: int = 0) -> list[list[str]]:
+    """Deal the pages into hands of about equal cost: biggest first, each to the least loaded hand (the first
+    holding `first` already)."""
+    loads = [first] + [0] * (hands - 1)
     dealt: list[list[str]] = [[] for _ in range(hands)]
     for rel in sorted(costs, key=lambda r: (-costs[r], r)):
         least = min(range(hands), key=lambda n: (loads[n], n))

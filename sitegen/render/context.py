@@ -86,6 +86,8 @@ class Derived:
     """The topics that have papers, in the site's order (annotate/)."""
     saved: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """What each saved search finds, by its slug (search/)."""
+    citations: Mapping[str, str] | None = None
+    """Each paper's BibTeX entry, when made already (with_related(): an entry names no related paper)."""
 
 
 def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], derived: Derived,
@@ -107,9 +109,14 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
         listings=tuple(sorted(listings, key=_by_capture, reverse=True)),
         listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=derived.topics,
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
-        citations={a.slug: bibtex.entry(a) for a in annotated}, options=options, counts=counts,
+        citations=_citations(annotated, derived.citations), options=options, counts=counts,
         latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved,
         digests=_digests(annotated))
+
+
+def _citations(annotated: Sequence[Annotated], made: Mapping[str, str] | None) -> dict[str, str]:
+    made = made or {}
+    return {a.slug: made.get(a.slug) or bibtex.entry(a) for a in annotated}
 
 
 def _digests(annotated: Sequence[Annotated]) -> dict[str, bytes]:
@@ -118,8 +125,9 @@ def _digests(annotated: Sequence[Annotated]) -> dict[str, bytes]:
 
 def with_related(site: SiteContext, annotated: tuple[Annotated, ...]) -> SiteContext:
     """The site again, its papers now with their related papers (annotated: the same papers, related lists filled)."""
-    return replace(site_context(annotated, site.listings, Derived(site.topics, site.saved), site.options,
-                                site.counts.duplicate_count), work=site.work, stats=site.stats)
+    derived = Derived(site.topics, site.saved, site.citations)
+    return replace(site_context(annotated, site.listings, derived, site.options, site.counts.duplicate_count),
+                   work=site.work, stats=site.stats)
 
 
 def with_papers(site: SiteContext, annotated: Sequence[Annotated], listings: tuple[Listing, ...]) -> SiteContext:

@@ -15,6 +15,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,7 @@ def compact_index(docs: list[SearchDoc], words: Sequence[list[list[str]]] | None
     if terms_per_doc is None:
         words = doc_words(docs) if words is None else words
         terms_per_doc = [[[stem(w) for w in field] for field in fields] for fields in words]
-    flat_terms = [term for fields in terms_per_doc for field in fields for term in field]
+    flat_terms = list(chain.from_iterable(chain.from_iterable(terms_per_doc)))
     terms = sorted(set(flat_terms), key=utf16_key)
     vectors: list[list[list[int]]] = [[[] for _ in docs] for _ in FIELDS]
     if flat_terms:
@@ -136,7 +137,7 @@ def _fill(vectors: list[list[list[int]]], terms: list[str], flat_terms: list[str
     """
     number = {term: n for n, term in enumerate(terms)}
     count, fields = len(sizes) // len(FIELDS), len(FIELDS)
-    ids = np.fromiter((number[t] for t in flat_terms), dtype=np.int64, count=len(flat_terms))
+    ids = np.fromiter(map(number.__getitem__, flat_terms), dtype=np.int64, count=len(flat_terms))
     group = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)  # ref * fields + field
     pairs, tf = np.unique(group * len(terms) + ids, return_counts=True)  # by field of a document, then term
     group, n = np.divmod(pairs, len(terms))

@@ -139,7 +139,7 @@ def _vocabulary(terms: list[str], counts: list[int], usual: dict[str, str]) -> d
 def usual_words(docs: list[SearchDoc], words: Sequence[list[list[str]]] | None = None) -> dict[str, str]:
     """Return, per index term, the word that most often stands for it (ties: the first in order)."""
     words = doc_words(docs) if words is None else words
-    seen = Counter(word for fields in words for field in fields for word in field)
+    seen = Counter(itertools.chain.from_iterable(itertools.chain.from_iterable(words)))
     usual: dict[str, str] = {}
     for word, _ in sorted(seen.items(), key=lambda item: (-item[1], item[0])):
         usual.setdefault(stem(word), word)
