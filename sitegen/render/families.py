@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sitegen import __version__, feedlinks
+from sitegen import feedlinks
 from sitegen.memo import Memo, key
 from sitegen.model import Annotated
 from sitegen.parallel import beside
@@ -241,7 +241,7 @@ def _feed_files(site: SiteContext, feed: feeds.Feed, papers: Sequence[Annotated]
         return {}
     newest = feeds.newest(papers, undated=feed.undated)
     name, url = site.options.site_name, site.options.site_url
-    digest = key(feed, name, url, site.latest, __version__, [(site.digests[a.slug], day) for a, day in newest])
+    digest = key(feed, name, url, site.latest, feeds.WRITERS, [(site.digests[a.slug], day) for a, day in newest])
     made = kept.get(digest) if kept is not None else None
     if made is not None:
         return made

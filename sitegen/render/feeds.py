@@ -20,6 +20,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import metadata
 
 from feedgen.feed import FeedGenerator
 
@@ -27,6 +28,9 @@ from sitegen import __version__, feedlinks
 from sitegen.model import Annotated, Listing, PartialDate
 from sitegen.text.latex import plain
 
+WRITERS = (__version__, metadata.version("feedgen"), metadata.version("lxml"))
+"""What writes a feed besides sitegen's code: an Atom feed names sitegen's version, and feedgen and lxml lay it out
+(a feed kept from the last build is kept only while these are the same)."""
 FEED_SIZE = 50
 """Entries per feed."""
 SITE_FEED = "The newest papers in the archive"
