@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 
@@ -23,7 +24,9 @@ def test_unchanged_rebuild_keeps_pages_and_equals_the_first_build(tmp_path):
     archive = make_archive(tmp_path / "archive", [LISTINGS / "block_without_metadata.txt",
                                                   LISTINGS / "metadata_with_dates_and_upvotes.txt"])
     site = tmp_path / "out" / "site"
+    thresholds = gc.get_threshold()
     _build(archive, site)
+    assert gc.get_threshold() == thresholds and not gc.get_freeze_count()  # as they were (`sitegen serve` goes on)
     first = _digest(site)
     page = site / "papers" / "paper-one.html"
     written = page.stat().st_mtime_ns
