@@ -169,16 +169,14 @@ def _carried(layout: Layout, wanted: list[str], made: Mapping[str, tuple[int, in
 def _same_in_docs(docs: Path | None, rel: str, made: tuple[int, int]) -> bool | None:
     """Whether MkDocs (in dirty mode) will leave the site's copy of a file of the docs folder as it is: its source
     is not newer (MkDocs' own test, File.is_modified()); None when rel is no file of the docs folder (a theme's
-    file, a page, what MkDocs makes itself)."""
+    file, a page's HTML, what MkDocs makes itself)."""
     if docs is None:
         return None
     try:
         info = os.stat(f"{docs}/{rel}", follow_symlinks=False)
     except OSError:
         return None
-    if not stat.S_ISREG(info.st_mode) or rel.endswith(".md"):
-        return None
-    return info.st_mtime_ns <= made[1]
+    return info.st_mtime_ns <= made[1] if stat.S_ISREG(info.st_mode) else None
 
 
 def linkable(config: Mapping[str, Any], hooks: Path) -> bool:

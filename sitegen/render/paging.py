@@ -132,24 +132,22 @@ class Kept:
     digests: Mapping[str, bytes]
     """Each paper's digest (SiteContext.digests): what its card shows is derived from it."""
 
-    def page(self, view: PagedList, parts: Sequence[Part], make: Callable[[PagedList, Sequence[Part]], str]) -> str:
-        """Return make(view, parts): the page of parts[0], its pager listing parts."""
+    def page(self, view: PagedList, parts: Sequence[Part]) -> str:
+        """Return _page(view, parts), the page of parts[0], from the memo when the last build made the same."""
         shown = view if parts[0].number == 0 else replace(view, intro="")  # a block does not show the intro
         digest = key(shown, [(part.number, part.span, len(part.papers)) for part in parts],
                      [self.digests[a.slug] for a in parts[0].papers])
         kept = self.memo.get(digest)
-        return kept if kept is not None else self.memo.put(digest, make(view, parts))
+        return kept if kept is not None else self.memo.put(digest, _page(view, parts))
 
 
 def paged(view: PagedList, parts: Sequence[Part], kept: Kept | None = None) -> dict[str, str]:
     """Return the list's pages by path in the docs folder: its own page and, when it is cut, its blocks (those
     kept shows the same papers on taken from it)."""
-    def made(view: PagedList, parts: Sequence[Part]) -> str:
-        return kept.page(view, parts, _page) if kept is not None else _page(view, parts)
-
-    out = {f"{view.path}.md": made(view, parts)}
+    make = kept.page if kept is not None else _page
+    out = {f"{view.path}.md": make(view, parts)}
     for n, part in enumerate(parts[1:], 1):
-        out[f"{view.path}/{part.number}.md"] = made(view, parts[n:])
+        out[f"{view.path}/{part.number}.md"] = make(view, parts[n:])
     return out
 
 
