@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import datetime
 import enum
-from dataclasses import dataclass, field
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FIRST_YEAR = 1900
@@ -21,6 +26,27 @@ MONTH_NAMES = (
 )
 
 
+def pickled_by_fields(cls: type[R]) -> type[R]:
+    """Make a frozen dataclass pickle as its class and its fields' values, rebuilt by its own __init__.
+
+    A frozen dataclass with slots pickles through dataclasses' __getstate__ and __setstate__, which look its
+    fields up again for every record: the memos hold ten thousands of papers, and loading them (and keying
+    each, sitegen/memo.py) took twice as long that way. The values are those of fields() in order, so every
+    field must be an __init__ argument."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values: Callable[[Any], Any] = operator.attrgetter(*names)
+    if len(names) == 1:
+        one = values
+        values = lambda record: (one(record),)  # noqa: E731 - attrgetter of one name gives the value alone
+
+    def reduce(record: Any) -> tuple[type[R], tuple[Any, ...]]:
+        return cls, values(record)
+
+    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A calendar date whose year may be unknown (listings often omit it)."""
@@ -64,6 +90,7 @@ class SourceKind(enum.Enum):
     """The arXiv API."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What a structured source states of a paper beyond a paste's title, abstract and counts; all optional.
@@ -111,6 +138,7 @@ class Facts:
     """The Hugging Face models, datasets and spaces that cite the paper (`/api/arxiv/{id}/repos`)."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Withdrawal:
     """A source's word that a paper was withdrawn."""
@@ -121,6 +149,7 @@ class Withdrawal:
     """When, where the source states it."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class HubRepos:
     """The Hugging Face repositories that cite a paper: how many of each kind, and the first few ids."""
@@ -142,6 +171,7 @@ HUB_REPOS_KEPT = 20
 NO_FACTS = Facts()
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One paper as one source states it: a block of a pasted listing, a row of the API, an arXiv entry."""
@@ -162,6 +192,7 @@ class Entry:
     """What a structured source adds."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Listing:
     """One file of the archive's listings folder, read."""
@@ -176,6 +207,7 @@ class Listing:
     """What kind of listing it is."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class MetadataRecord:
     """One paper as an API response saved under the archive's metadata/ folder states it (not a sighting)."""
@@ -186,6 +218,7 @@ class MetadataRecord:
     entry: Entry
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Sighting:
     """Where and when a paper was seen."""
@@ -202,6 +235,7 @@ class Sighting:
     """What kind of listing it is."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One unique paper, merged from every listing that shows it."""
@@ -276,6 +310,7 @@ class LinkStatus(enum.Enum):
     """It was not requested: its host is, or resolves to, a private address (the reason says which)."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Check:
     """One check of one link."""
@@ -311,6 +346,7 @@ class Check:
         return self.status in (LinkStatus.LIVE, LinkStatus.MOVED) and not self.empty
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Health:
     """A link's state for a page: its newest check, and since when that state has held."""
@@ -334,6 +370,7 @@ class Health:
         return cls(latest, checks, since)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """A cleaned http(s) link: found in an abstract, or stated by Hugging Face's API."""
@@ -346,6 +383,7 @@ class Link:
     """What `sitegen check-links` found, when it checked the link."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Tag:
     """A topic: a URL-safe slug and a display name."""
@@ -363,6 +401,7 @@ class TagSource(enum.Enum):
     """The curator's note added it (`tags: [x]`)."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TagMatch:
     """A topic on a paper, who put it there and, for the taxonomy, the phrase that matched."""
@@ -373,6 +412,7 @@ class TagMatch:
     """The taxonomy phrase that matched; empty when the curator added the topic."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
     """A curator's note on one paper: the file notes/<slug>.md, its front matter read and checked."""
@@ -393,6 +433,7 @@ class Note:
     """Reading status as written, e.g. read, to-read, key-paper."""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Annotated:
     """A paper with everything the annotate stage derived for it."""

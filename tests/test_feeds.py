@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import xml.etree.ElementTree as ET
 
@@ -121,3 +122,25 @@ def test_an_archive_without_dates_has_no_feeds_and_no_links_to_them(tmp_path):
 def test_a_paper_without_abstract_still_has_json_content():
     a = annotate_one(dataclasses.replace(_paper("t", "Title only", PartialDate(2024, 1, 2)), abstract=""), TAXONOMY)
     assert json.loads(feeds.json_feed(_feed("feed.json"), [a], "S"))["items"][0]["content_text"] == "Title only"
+
+
+def test_the_feed_order_worked_out_once_gives_each_feed_what_it_gives_alone():
+    dec, mar = PartialDate(2025, 12, 16), PartialDate(2024, 3, 1)
+    papers = [annotate_one(p, TAXONOMY) for p in [
+        _paper("old", "Old", PartialDate(2023, 5, 19), dec),
+        _paper("undated", "Undated", None, dec),
+        _paper("no-year", "No year", PartialDate(None, 5, 4), mar),
+        _paper("nothing", "Nothing known", None, PartialDate(None, 3, 13)),
+        _paper("new", "New", PartialDate(2025, 11, 24), dec),
+        _paper("tie", "Tie", PartialDate(2025, 11, 24), dec),
+        *(_paper(f"p{n:02d}", f"Paper {n}", PartialDate(2020 + n % 5, 1 + n % 12, 1 + n % 28)) for n in range(60)),
+    ]]
+    for undated in (None, datetime.date(2020, 1, 1)):
+        order = feeds.feed_order(papers, undated)
+        assert order.latest == datetime.date(2025, 12, 16)  # "undated": its capture; "nothing" is never latest
+        for some in (papers, papers[::3], papers[:4], [], [papers[3]]):
+            for size in (1, 5, feeds.FEED_SIZE):
+                assert (feeds.newest(some, size, undated, order=order) == feeds.newest(some, size, undated))
+        other = datetime.date(2021, 6, 1)  # an order worked out for another date is not used
+        assert feeds.newest(papers, 80, other, order=order) == feeds.newest(papers, 80, other)
+    assert feeds.feed_order(papers[3:4], None).latest is None

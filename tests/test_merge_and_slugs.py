@@ -70,3 +70,25 @@ def test_slug_does_not_change_when_papers_are_added():
     before = {p.title: p.slug for p in group_papers(_bundled()[:1]).papers}
     after = {p.title: p.slug for p in group_papers(_bundled()).papers}
     assert all(after[title] == slug for title, slug in before.items())
+
+
+def test_a_rebuild_takes_the_page_names_of_titles_it_saw_from_the_last_build(tmp_path, monkeypatch):
+    from sitegen.ingest import stage
+
+    made: list[str] = []
+
+    def counted(title: str) -> str:
+        made.append(title)
+        return slug_for(title)
+
+    monkeypatch.setattr(stage, "slug_for", counted)
+    archive, work = Archive(BUNDLED), tmp_path / "work"
+    work.mkdir()
+    first = stage.ingest(archive, Report(), work)
+    assert len(made) == len(first.papers)
+    made.clear()
+    again = stage.ingest(archive, Report(), work)
+    assert made == [] and again.papers == first.papers  # every name from the memo, the same papers
+    monkeypatch.setattr(stage, "SLUG_MAKERS", stage.SLUG_MAKERS + "upgraded")  # another python-slugify
+    assert stage.ingest(archive, Report(), work).papers == first.papers and len(made) == len(first.papers)
+    assert stage.ingest(Archive(BUNDLED), Report()).papers == first.papers  # and without a work folder

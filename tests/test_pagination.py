@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import random
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -21,11 +22,12 @@ from sitegen.annotate.stage import annotate
 from sitegen.archive import Archive
 from sitegen.browser import chromium, serve
 from sitegen.errors import Report
+from sitegen.model import Annotated, Paper, PartialDate, Sighting
 from sitegen.options import SiteOptions, TopicOrder
 from sitegen.pipeline import BuildOptions, _site_and_docs, build, read_inputs, render_site
 from sitegen.render import paging
 from sitegen.render.families import topic_family
-from sitegen.render.pages import cards_made_once
+from sitegen.render.pages import cards_made_once, iso_date
 from sitegen.text.slugs import slug_for
 
 SMALL = 3
@@ -346,3 +348,28 @@ def test_the_dates_page_says_plainly_which_papers_have_no_month(tmp_path):
     assert ("1 paper has no publication date, so no month above lists it; the listings below that showed it "
             "do.") in pages["dates/index.md"]
     assert " 0 " not in pages["dates/index.md"]
+
+
+def test_a_pages_span_names_the_first_and_last_day_its_papers_were_added(small):
+    def paper(n: int, captured: list[PartialDate | None]) -> Annotated:
+        seen = tuple(Sighting(f"l{n}-{k}.txt", day, None, k + 1) for k, day in enumerate(captured))
+        return Annotated(Paper(f"p{n:03d}", f"Paper {n}", "", None, None, None, seen), f"Paper {n}", "", (), ())
+
+    def expected(papers: list[Annotated]) -> str:  # every paper's first capture looked at
+        firsts = [a.paper.first_capture for a in papers]
+        known = sorted((d for d in firsts if d), key=PartialDate.sort_key)
+        if not known:
+            return "capture date unknown"
+        days = [f'<time datetime="{iso_date(d)}">{iso_date(d)}</time>' for d in (known[0], known[-1])]
+        if len(known) < len(firsts):
+            return f"added up to {days[1]}"
+        return "added " + (days[0] if days[0] == days[1] else f"{days[0]} – {days[1]}")
+
+    rng = random.Random(5)
+    days = [PartialDate(2025, m, d) for m in (1, 2) for d in (3, 9, 27)] + [PartialDate(None, 4, 4), None]
+    for trial in range(40):
+        papers = [paper(n, rng.sample(days, rng.randint(1, 3))) for n in range(rng.randint(1, 14))]
+        parts = paging.cut(papers, Annotated.newest_first_key)
+        assert sorted(a.slug for part in parts for a in part.papers) == sorted(a.slug for a in papers)
+        for part in parts:
+            assert part.span == expected(list(part.papers)), trial

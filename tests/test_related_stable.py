@@ -153,3 +153,25 @@ def test_a_rebuild_with_kept_weights_does_not_load_scikit_learn(tmp_path):
                          check=True, cwd=ROOT).stdout.decode().split()
     assert out == [str(len(papers)), "False"]
     assert related(papers, work) == related(papers)
+
+
+def test_the_site_with_related_papers_is_the_site_worked_out_again_from_them(tmp_path):
+    from dataclasses import fields
+
+    from sitegen.annotate.stage import annotating
+    from sitegen.options import SiteOptions
+    from sitegen.pipeline import _site_and_docs, read_inputs
+    from sitegen.render.context import Derived, site_context, with_related
+
+    synthesise(ROOT / "archive", 150, tmp_path / "archive", 4)
+    contents = read_inputs(Archive(tmp_path / "archive"), Report())
+    with annotating(contents.papers, contents.taxonomy, contents.notes) as started:
+        site, _ = _site_and_docs(started.annotations, contents.listings, contents.taxonomy, SiteOptions(), 0)
+        filled = started.with_related()
+    swapped = with_related(site, filled)
+    again = site_context(filled, contents.listings, Derived(site.topics, site.saved, site.citations), site.options, 0)
+    assert any(a.related for a in filled) and not any(a.related for a in site.annotated)
+    for field in fields(again):
+        assert getattr(swapped, field.name) == getattr(again, field.name), field.name
+    assert all(swapped.by_slug[a.slug] is a for a in filled)
+    assert all(a is swapped.by_slug[a.slug] for papers in swapped.by_topic.values() for a in papers)

@@ -11,7 +11,7 @@ Each field comes from the source ingest/precedence.py names.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -58,8 +58,9 @@ class _Statement:
 
 
 def group_papers(listings: Sequence[Listing], records: Iterable[MetadataRecord] = (),
-          report: Report | None = None) -> Grouped:
-    """Group entries into papers by arXiv id, then by title; report titles two ids share."""
+                 report: Report | None = None, slug_of: Callable[[str], str] = slug_for) -> Grouped:
+    """Group entries into papers by arXiv id, then by title; report titles two ids share. slug_of: slug_for(),
+    or what gives the same (a memo of it)."""
     report = report or Report()
     statements = [_Statement(listing.source, entry, listing.name, listing.captured)
                   for listing in listings for entry in listing.entries]
@@ -81,7 +82,7 @@ def group_papers(listings: Sequence[Listing], records: Iterable[MetadataRecord] 
                         f"arXiv id {' nor '.join(sorted(ids))}", hint="add the id to the paste's abstract, or "
                         "remove the wrong id's listing")
     groups = [group for group in [*by_id.values(), *by_title.values()] if any(s.sighting for s in group)]
-    papers = sorted(_named(_paper(group) for group in groups), key=lambda p: p.slug)
+    papers = sorted(_named(_paper(group, slug_of) for group in groups), key=lambda p: p.slug)
     return Grouped(papers=tuple(papers), entry_count=len(statements), duplicate_count=len(statements) - len(papers))
 
 
@@ -103,7 +104,7 @@ def _places(group: list[_Statement]) -> str:
     return ", ".join(sorted({f"{s.file}:{s.entry.line}" for s in group})[:3])
 
 
-def _paper(group: list[_Statement]) -> Paper:
+def _paper(group: list[_Statement], slug_of: Callable[[str], str] = slug_for) -> Paper:
     newest = sorted(group, key=_Statement.newest_first)
     sightings = sorted((s for s in group if s.sighting), key=_Statement.newest_first)
     # The page name comes from the first sighting's spelling, so a later listing spelling the title
@@ -111,7 +112,7 @@ def _paper(group: list[_Statement]) -> Paper:
     first_seen = min(sightings, key=_Statement.oldest_first)
     identifier = next((s.entry.facts.arxiv_id for s in newest if s.entry.facts.arxiv_id), None)
     return Paper(
-        slug=slug_for(first_seen.entry.title),
+        slug=slug_of(first_seen.entry.title),
         title=_pick("title", newest, ENTRY_FIELDS),
         abstract=_abstract(newest),
         author_count=_pick("author_count", newest, ENTRY_FIELDS),
@@ -157,8 +158,11 @@ def _best_date(newest: list[_Statement]) -> PartialDate | None:
 def _facts(newest: list[_Statement], identifier: str | None) -> Facts:
     if all(s.entry.facts is NO_FACTS for s in newest):
         return NO_FACTS
-    values = {f.name: _pick(f.name, newest, FACT_FIELDS, facts=True) for f in fields(Facts) if f.name in FACT_FIELDS}
+    values = {name: _pick(name, newest, FACT_FIELDS, facts=True) for name in _FACT_NAMES}
     return Facts(arxiv_id=identifier, **values)
+
+
+_FACT_NAMES = tuple(f.name for f in fields(Facts) if f.name in FACT_FIELDS)
 
 
 def _named(papers: Iterable[Paper]) -> list[Paper]:

@@ -301,7 +301,7 @@ def run_mkdocs(run: MkDocsRun, share: Share | None = None) -> list[str]:
         try:
             overrides = {"site_dir": str(run.site_dir.resolve())} if run.site_dir else {}
             config = load_config(config_file=str(run.config_path), strict=run.strict, **overrides)
-            config.plugins[templates.NAME] = templates.CompiledTemplates()
+            config.plugins[templates.NAME] = templates.CompiledTemplates(run.config_path.parent / templates.KEPT)
             if run.docs is not None and run.docs.pages:
                 config.plugins[NAME] = GeneratedPages(run.docs.pages)
             with source_date_epoch(run.epoch), rendering(config, share, run.unchanged):

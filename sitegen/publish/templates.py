@@ -6,18 +6,31 @@ environment through MkDocs' public `on_env` event (Jinja's `Environment.bytecode
 rebuilds, the shares of a build and every later build in the process load the compiled code instead. Jinja keys
 each template by its name and file and checks its source's checksum: a template that changed is compiled again.
 Environments whose settings change the compiled code are kept apart.
+
+Given a file (the build's work folder has one, KEPT), the compiled templates are kept there too for the next
+build's processes, each of which would compile them all again (0.15–0.2 s a process): read once a process,
+written again (atomically) when a run compiled a template the file lacked. Jinja checks what it reads: code of
+another Python version, or of a template whose source changed, is compiled again. Like the memos
+(sitegen/memo.py), the file is trusted as the work folder is.
 """
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 import threading
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
+from sitegen import fs
+
 NAME = "sitegen-compiled-templates"
+KEPT = "compiled-templates.pickle"
+"""The file in the work folder where a build keeps the compiled templates for the next."""
 
 
 class _Compiled(jinja2.BytecodeCache):
@@ -41,6 +54,32 @@ class _Compiled(jinja2.BytecodeCache):
 
 _store: dict[tuple[object, ...], bytes] = {}
 _lock = threading.Lock()
+_read: dict[Path, int] = {}
+"""The files this process read into _store, with how many templates _store held after."""
+
+
+def _read_kept(path: Path) -> None:
+    """Add what path keeps to _store, once a process."""
+    with _lock:
+        if path in _read:
+            return
+        kept: object = None
+        with contextlib.suppress(Exception):  # a cache: whatever is wrong with it, compile again
+            kept = pickle.loads(path.read_bytes())
+        if isinstance(kept, dict):
+            _store.update((k, v) for k, v in kept.items() if isinstance(k, tuple) and isinstance(v, bytes))
+        _read[path] = len(_store)
+
+
+def _keep(path: Path) -> None:
+    """Write _store to path when it holds templates the file lacked."""
+    with _lock:
+        if len(_store) <= _read.get(path, 0):
+            return
+        data = pickle.dumps(dict(_store), protocol=pickle.HIGHEST_PROTOCOL)
+        _read[path] = len(_store)
+    with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower next time
+        fs.write_bytes(path, data)
 
 
 def _settings(env: jinja2.Environment) -> tuple[object, ...]:
@@ -52,9 +91,19 @@ def _settings(env: jinja2.Environment) -> tuple[object, ...]:
 
 
 class CompiledTemplates(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """Give each run's Jinja environment the process's compiled templates."""
+    """Give each run's Jinja environment the process's compiled templates (kept: the file they are kept in
+    between builds, if any)."""
+
+    def __init__(self, kept: Path | None = None) -> None:
+        self.kept = kept
 
     def on_env(self, env: jinja2.Environment, config: Any, files: Files) -> jinja2.Environment:
+        if self.kept is not None:
+            _read_kept(self.kept)
         if env.bytecode_cache is None:
             env.bytecode_cache = _Compiled(_settings(env), _store, _lock)
         return env
+
+    def on_post_build(self, config: Any) -> None:
+        if self.kept is not None:
+            _keep(self.kept)

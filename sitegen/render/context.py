@@ -67,6 +67,8 @@ class SiteContext:
     digests: Mapping[str, bytes] = field(default_factory=dict)
     """Each paper's digest, by slug: Annotated.derived_from (what all but its related papers were derived from),
     which the pages' memos are keyed by."""
+    feed_order: feeds.FeedOrder | None = None
+    """The papers in feed order, for the feeds to take their newest from (site_context() works it out)."""
     work: Path | None = None
     """The build's work folder, where pages rendered are kept for the next build (sitegen/memo.py)."""
     stats: str | None = None
@@ -104,14 +106,14 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
             by_month[(published.year, published.month)].append(a)
     counts = SiteCounts(paper_count=len(annotated), listing_count=len(listings), duplicate_count=duplicate_count,
                         topic_count=len(derived.topics), with_code_count=sum(1 for a in annotated if a.has_code))
+    order = feeds.feed_order(annotated, feeds.undated_day(listings))
     return SiteContext(
         annotated=annotated, newest=newest, by_slug={a.slug: a for a in annotated},
         listings=tuple(sorted(listings, key=_by_capture, reverse=True)),
         listing_pages=listing_page_names(listings), in_listing=_papers_by_listing(annotated), topics=derived.topics,
         by_topic=dict(by_topic), untagged=tuple(a for a in newest if not a.tags), by_month=dict(by_month),
         citations=_citations(annotated, derived.citations), options=options, counts=counts,
-        latest=next((day for _, day in feeds.newest(annotated, 1)), None), saved=derived.saved,
-        digests=_digests(annotated))
+        latest=order.latest, saved=derived.saved, digests=_digests(annotated), feed_order=order)
 
 
 def _citations(annotated: Sequence[Annotated], made: Mapping[str, str] | None) -> dict[str, str]:
@@ -124,10 +126,20 @@ def _digests(annotated: Sequence[Annotated]) -> dict[str, bytes]:
 
 
 def with_related(site: SiteContext, annotated: tuple[Annotated, ...]) -> SiteContext:
-    """The site again, its papers now with their related papers (annotated: the same papers, related lists filled)."""
-    derived = Derived(site.topics, site.saved, site.citations)
-    return replace(site_context(annotated, site.listings, derived, site.options, site.counts.duplicate_count),
-                   work=site.work, stats=site.stats)
+    """The site again, its papers now with their related papers (annotated: the same papers, related lists
+    filled): every list as it was, each paper in it swapped for its new record."""
+    now = {a.slug: a for a in annotated}
+
+    def swapped(papers: Sequence[Annotated]) -> list[Annotated]:
+        return [now[a.slug] for a in papers]
+
+    return replace(site, annotated=annotated, newest=tuple(swapped(site.newest)), by_slug=now,
+                   in_listing={name: swapped(papers) for name, papers in site.in_listing.items()},
+                   by_topic={tag: swapped(papers) for tag, papers in site.by_topic.items()},
+                   untagged=tuple(swapped(site.untagged)),
+                   by_month={month: swapped(papers) for month, papers in site.by_month.items()},
+                   digests=_digests(annotated),
+                   feed_order=site.feed_order.swapped(now) if site.feed_order is not None else None)
 
 
 def with_papers(site: SiteContext, annotated: Sequence[Annotated], listings: tuple[Listing, ...]) -> SiteContext:

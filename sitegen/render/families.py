@@ -239,7 +239,7 @@ def _feed_files(site: SiteContext, feed: feeds.Feed, papers: Sequence[Annotated]
     feeds the last build made, by what they show."""
     if site.latest is None:
         return {}
-    newest = feeds.newest(papers, undated=feed.undated)
+    newest = feeds.newest(papers, undated=feed.undated, order=site.feed_order)
     name, url = site.options.site_name, site.options.site_url
     digest = key(feed, name, url, site.latest, feeds.WRITERS, [(site.digests[a.slug], day) for a, day in newest])
     made = kept.get(digest) if kept is not None else None

@@ -19,7 +19,7 @@ import posixpath
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 
 from feedgen.feed import FeedGenerator
@@ -74,12 +74,47 @@ def feed_date(a: Annotated, undated: datetime.date | None = None) -> datetime.da
     return _day(first) if first else undated
 
 
-def newest(papers: Iterable[Annotated], size: int = FEED_SIZE,
-           undated: datetime.date | None = None) -> list[tuple[Annotated, datetime.date]]:
+def newest(papers: Iterable[Annotated], size: int = FEED_SIZE, undated: datetime.date | None = None,
+           order: FeedOrder | None = None) -> list[tuple[Annotated, datetime.date]]:
     """Return the newest papers with their feed dates, newest first (ties by page name); a paper stating no
-    year anywhere is filed under undated, or left out without it."""
+    year anywhere is filed under undated, or left out without it. order: the site's papers in that order
+    (feed_order(), with the same undated), to take them from."""
+    if order is not None and order.undated == undated:
+        rank = order.rank
+        ranks = heapq.nsmallest(size, (n for a in papers if (n := rank.get(a.slug)) is not None))
+        return [order.entries[n] for n in ranks]
     dated = ((a, day) for a in papers if (day := feed_date(a, undated)) is not None)
-    return heapq.nsmallest(size, dated, key=lambda item: (-item[1].toordinal(), item[0].slug))
+    return heapq.nsmallest(size, dated, key=_newest_first)
+
+
+def _newest_first(entry: tuple[Annotated, datetime.date]) -> tuple[int, str]:
+    return -entry[1].toordinal(), entry[0].slug
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOrder:
+    """A site's papers in feed order, worked out once for its many feeds (each takes its newest from it)."""
+
+    undated: datetime.date | None
+    """The date undated papers are filed under (feed_date())."""
+    entries: tuple[tuple[Annotated, datetime.date], ...]
+    """Every paper with a feed date and that date, newest first (ties by page name)."""
+    rank: dict[str, int]
+    """Each of those papers' place in entries, by slug."""
+    latest: datetime.date | None
+    """The newest date a paper is filed under without undated: None when no paper has one."""
+
+    def swapped(self, papers: dict[str, Annotated]) -> FeedOrder:
+        """The same order of these papers (the same ones, by slug, with more worked out: related papers)."""
+        return replace(self, entries=tuple((papers[a.slug], day) for a, day in self.entries))
+
+
+def feed_order(papers: Iterable[Annotated], undated: datetime.date | None) -> FeedOrder:
+    """Return papers in feed order (newest(), with every paper)."""
+    stated = [(a, feed_date(a)) for a in papers]
+    latest = max((day for _, day in stated if day is not None), default=None)
+    entries = sorted(((a, filed) for a, day in stated if (filed := day or undated) is not None), key=_newest_first)
+    return FeedOrder(undated, tuple(entries), {a.slug: n for n, (a, _) in enumerate(entries)}, latest)
 
 
 def atom(feed: Feed, papers: Iterable[Annotated], site_name: str, site_url: str | None = None,

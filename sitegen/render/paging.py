@@ -78,10 +78,14 @@ def cut(papers: Sequence[Annotated], order: Callable[[Annotated], Any], by_arriv
 
 
 def _span(papers: Sequence[Annotated], by_arrival: bool) -> str:
-    """Return the dates a page's papers were added (by_arrival) or published, as a pager shows them."""
+    """Return the dates a page's papers were added (by_arrival: papers in arrival order, so that the first and
+    the last paper hold the earliest and the latest date, and a paper without one comes first) or published,
+    as a pager shows them."""
     if by_arrival:
-        dates = [_first_capture(a) for a in papers]
-        return "added " + _range(dates) if any(dates) else "capture date unknown"
+        first, last = (_first_capture(papers[0]), _first_capture(papers[-1])) if papers else (None, None)
+        if last is None:
+            return "capture date unknown"
+        return "added " + (f"up to {_time(last)}" if first is None else _range([first, last]))
     published = [a.paper.published if a.paper.published and a.paper.published.year else None for a in papers]
     return "published " + _range(published) if any(published) else "publication date unknown"
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.model import Annotated, Tag
+from sitegen.model import Annotated, Tag, pickled_by_fields
 from sitegen.search.text import notes_to_text
 from sitegen.text.latex import plain
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
     """One paper in the search index and in the result list."""
