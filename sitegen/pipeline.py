@@ -33,7 +33,7 @@ from sitegen.publish import incremental, staging, uptodate
 from sitegen.publish.live import LiveSite
 from sitegen.publish.mkdocs_site import Project, load_project
 from sitegen.publish.shares import Split
-from sitegen.render.context import Derived, SiteContext, site_context, with_papers, with_related
+from sitegen.render.context import Derived, SiteContext, citations, site_context, with_papers, with_related
 from sitegen.render.families import paper_pages
 from sitegen.render.site import FAMILIES, PAPERS, STATS, RenderedSite, render
 from sitegen.render.stats import keep_drawn, page_and_charts
@@ -192,20 +192,24 @@ def _saved_feeds(site: SiteContext) -> tuple[dict[str, object], ...]:
     return saved.manifest_entries(site.options.feeds, site.latest is not None)
 
 
-def _site_and_docs(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
-                   options: SiteOptions, duplicate_count: int) -> tuple[SiteContext, list[SearchDoc]]:
+def _site_and_docs(annotated: tuple[Annotated, ...], contents: Inputs, options: SiteOptions,
+                   work: Path | None = None) -> tuple[SiteContext, list[SearchDoc]]:
     """What the pages are rendered from, and the papers as the search sees them (the saved searches' finds
-    are the search stage's, handed to the render stage for their feeds)."""
-    topics = topics_in_use(annotated, taxonomy)
-    docs = documents(annotated, topics)
+    are the search stage's, handed to the render stage for their feeds). work: the work folder, where the search
+    documents and BibTeX entries made are kept for the next build."""
+    topics = topics_in_use(annotated, contents.taxonomy)
+    docs = documents(annotated, topics, work)
     found = saved.found(options.feeds, docs, topics) if options.feeds else {}
-    return site_context(annotated, listings, Derived(topics, found), options, duplicate_count), docs
+    derived = Derived(topics, found, citations(annotated, work))
+    return site_context(annotated, contents.listings, derived, options, contents.duplicate_count), docs
 
 
 def render_site(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...], taxonomy: Taxonomy,
                 options: SiteOptions, duplicate_count: int = 0) -> RenderedSite:
     """Return every generated page, and the feeds and .bib files that go with them (the golden test's view)."""
-    return render(_site_and_docs(annotated, tuple(listings), taxonomy, options, duplicate_count)[0])
+    contents = Inputs(listings=tuple(listings), records=(), papers=(), entry_count=0, duplicate_count=duplicate_count,
+                      taxonomy=taxonomy, notes={}, link_checks={})
+    return render(_site_and_docs(annotated, contents, options)[0])
 
 
 def build(options: BuildOptions, report: Report | None = None) -> BuildResult:
@@ -293,8 +297,8 @@ def _stages(options: BuildOptions, project: Project, layout: Layout, report: Rep
     _settle()
 
     with annotating(contents.papers, contents.taxonomy, contents.notes, contents.link_checks, layout.work) as started:
-        site, docs = _site_and_docs(started.annotations, contents.listings, contents.taxonomy,
-                                    _options(project, report), contents.duplicate_count)  # related papers: later
+        site, docs = _site_and_docs(started.annotations, contents, _options(project, report),
+                                    layout.work)  # related papers: later
         site = replace(site, work=layout.work)
         timer.lap("annotate")
         _settle()
@@ -463,8 +467,7 @@ def _annotate_again(built: Built, notes: Mapping[str, Note]) -> tuple[tuple[Anno
 def _the_rest(built: Built, contents: Inputs, annotated: tuple[Annotated, ...], changed: set[str]) -> _Update | None:
     """Render what lists the changed papers: the pages of papers that name them as related, and every page
     that is not a paper's; None when that adds or removes a page."""
-    site, docs = _site_and_docs(annotated, contents.listings, contents.taxonomy, built.site.options,
-                                contents.duplicate_count)
+    site, docs = _site_and_docs(annotated, contents, built.site.options)
     rest = render(site, skip=PAPERS)
     related = paper_pages(site, [a for a in annotated if a.slug in changed or changed & set(a.related)])
     rendered = RenderedSite({**built.rendered.pages, **related, **rest.pages}, rest.nav, rest.topics,

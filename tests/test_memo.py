@@ -101,3 +101,44 @@ def test_a_delta_beside_another_base_is_ignored(tmp_path):
     third.save()  # a whole new base
     (tmp_path / "memo-test.delta.pickle").write_bytes(kept_delta)  # the old delta put back beside it
     assert set(memo.Memo(tmp_path, "test").old) == {b"%d" % n for n in range(100, 120)}
+
+
+def test_search_documents_and_bibtex_entries_are_kept_by_what_they_are_made_from(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from sitegen.annotate.stage import annotating, topics_in_use
+    from sitegen.archive.taxonomy import Taxonomy
+    from sitegen.model import Tag
+    from sitegen.render import bibtex, context
+    from sitegen.search import documents as search_documents
+
+    papers = ingest(Archive(ROOT / "archive"), Report()).papers
+    taxonomy = load_taxonomy(Archive(ROOT / "archive"), Report())
+    work = tmp_path / "work"
+    work.mkdir()
+    made: list[str] = []
+    document, entry = search_documents._document, bibtex.entry
+    monkeypatch.setattr(search_documents, "_document", lambda a, *rest: made.append(a.slug) or document(a, *rest))
+    monkeypatch.setattr(bibtex, "entry", lambda a: made.append(a.slug) or entry(a))
+
+    def derived(taxonomy: Taxonomy) -> tuple[list[object], dict[str, str]]:
+        with annotating(papers, taxonomy, work=work) as started:
+            annotated = started.annotations
+        topics = topics_in_use(annotated, taxonomy)
+        return search_documents.documents(annotated, topics, work), context.citations(annotated, work)
+
+    first = derived(taxonomy)
+    assert len(made) == 2 * len(papers)
+    made.clear()
+    assert derived(taxonomy) == first and made == []  # all from the memos
+    renamed = Taxonomy([(Tag(tag.slug, tag.name + " (renamed)"), list(phrases)) for tag, phrases in taxonomy.source])
+    made.clear()
+    docs, cited = derived(renamed)  # another taxonomy: every annotation, document and entry made again
+    assert len(made) == 2 * len(papers) and cited == first[1]
+    tagged = [d for d in docs if d.tags]
+    assert tagged and all(d.tags.endswith("(renamed)") for d in tagged)
+    made.clear()
+    with annotating(papers, taxonomy) as started:  # annotated outside a build's work folder: nothing kept
+        annotated = tuple(replace(a, derived_from=b"") for a in started.annotations)
+    assert search_documents.documents(annotated, topics_in_use(annotated, taxonomy), work) == first[0]
+    assert context.citations(annotated, work) == first[1] and len(made) == 2 * len(papers)

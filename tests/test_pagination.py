@@ -140,7 +140,7 @@ def _topic_pages(root: Path, days: int, work: Path | None, **files: str) -> dict
     contents = read_inputs(Archive(archive), Report())
     annotated = annotate(contents.papers, contents.taxonomy, contents.notes)
     options = SiteOptions(site_name="Paged", topic_order=TopicOrder.NEWEST)
-    site, _ = _site_and_docs(annotated, contents.listings, contents.taxonomy, options, 0)
+    site, _ = _site_and_docs(annotated, contents, options)
     with cards_made_once():
         made = topic_family(replace(site, work=work))
     return {**made.pages, **made.files}

@@ -166,10 +166,11 @@ def test_the_site_with_related_papers_is_the_site_worked_out_again_from_them(tmp
     synthesise(ROOT / "archive", 150, tmp_path / "archive", 4)
     contents = read_inputs(Archive(tmp_path / "archive"), Report())
     with annotating(contents.papers, contents.taxonomy, contents.notes) as started:
-        site, _ = _site_and_docs(started.annotations, contents.listings, contents.taxonomy, SiteOptions(), 0)
+        site, _ = _site_and_docs(started.annotations, contents, SiteOptions())
         filled = started.with_related()
     swapped = with_related(site, filled)
-    again = site_context(filled, contents.listings, Derived(site.topics, site.saved, site.citations), site.options, 0)
+    again = site_context(filled, contents.listings, Derived(site.topics, site.saved, site.citations), site.options,
+                         contents.duplicate_count)
     assert any(a.related for a in filled) and not any(a.related for a in site.annotated)
     for field in fields(again):
         assert getattr(swapped, field.name) == getattr(again, field.name), field.name

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.memo import key
+from sitegen.memo import Memo, key
 from sitegen.model import Annotated, Listing, Tag
 from sitegen.options import SiteOptions
 from sitegen.render import bibtex, feeds
@@ -119,6 +119,22 @@ def site_context(annotated: tuple[Annotated, ...], listings: tuple[Listing, ...]
 def _citations(annotated: Sequence[Annotated], made: Mapping[str, str] | None) -> dict[str, str]:
     made = made or {}
     return {a.slug: made.get(a.slug) or bibtex.entry(a) for a in annotated}
+
+
+def citations(annotated: Sequence[Annotated], work: Path | None) -> dict[str, str]:
+    """Return each paper's BibTeX entry, or what the last build made from the same paper (work: the work folder,
+    sitegen/memo.py; an entry is made from what a paper's annotation was: Annotated.derived_from)."""
+    memo: Memo[str] = Memo(work, "citations")
+    out = {}
+    for a in annotated:
+        kept = memo.get(a.derived_from) if a.derived_from else None
+        if kept is None:
+            kept = bibtex.entry(a)
+            if a.derived_from:
+                memo.put(a.derived_from, kept)
+        out[a.slug] = kept
+    memo.save()
+    return out
 
 
 def _digests(annotated: Sequence[Annotated]) -> dict[str, bytes]:

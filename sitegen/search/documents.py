@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from sitegen.memo import Memo
 from sitegen.model import Annotated, Tag, pickled_by_fields
 from sitegen.search.text import notes_to_text
 from sitegen.text.latex import plain
@@ -46,26 +48,39 @@ AUTHORS_INDEXED = 50
 """Author names a paper is found by (and a result shows): a collaboration of thousands is found by its first."""
 
 
-def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...]) -> list[SearchDoc]:
-    """Return one SearchDoc per paper, newest first; a paper's position is its document ref."""
+def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...], work: Path | None = None) -> list[SearchDoc]:
+    """Return one SearchDoc per paper, newest first; a paper's position is its document ref. work: the work
+    folder, where each paper's document is kept for the next build by what it is made from (sitegen/memo.py)."""
     position = {tag: n for n, tag in enumerate(topics)}
+    memo: Memo[SearchDoc] = Memo(work, "search-docs")
     docs = []
     for a in sorted(annotated, key=Annotated.newest_first_key):
-        published = a.paper.published
         tags = [m.tag for m in a.tags if m.tag in position]
-        docs.append(SearchDoc(
-            slug=a.slug,
-            title=plain(a.display_title),
-            date=published.display() if published else "undated",
-            year=published.year if published else None,
-            topics=tuple(position[tag] for tag in tags),
-            has_code=a.has_code,
-            working_code=a.has_working_code,
-            abstract=plain(a.display_abstract),
-            tags=" ".join(tag.name for tag in tags),
-            notes=notes_to_text(a.note.body) if a.note else "",
-            authors=a.paper.facts.authors[:AUTHORS_INDEXED],
-            ids=tuple(filter(None, [a.paper.facts.arxiv_id or a.arxiv_id])),
-            withdrawn=a.paper.facts.withdrawn is not None,
-        ))
+        places = tuple(position[tag] for tag in tags)
+        if not a.derived_from:  # annotated outside a build's memo (`sitegen serve`'s quick path)
+            docs.append(_document(a, tags, places))
+            continue
+        digest = a.derived_from + repr(places).encode()
+        docs.append(memo.get(digest) or memo.put(digest, _document(a, tags, places)))
+    memo.save()
     return docs
+
+
+def _document(a: Annotated, tags: list[Tag], places: tuple[int, ...]) -> SearchDoc:
+    """Return a paper's SearchDoc (tags: its topics among the site's, places: their positions)."""
+    published = a.paper.published
+    return SearchDoc(
+        slug=a.slug,
+        title=plain(a.display_title),
+        date=published.display() if published else "undated",
+        year=published.year if published else None,
+        topics=places,
+        has_code=a.has_code,
+        working_code=a.has_working_code,
+        abstract=plain(a.display_abstract),
+        tags=" ".join(tag.name for tag in tags),
+        notes=notes_to_text(a.note.body) if a.note else "",
+        authors=a.paper.facts.authors[:AUTHORS_INDEXED],
+        ids=tuple(filter(None, [a.paper.facts.arxiv_id or a.arxiv_id])),
+        withdrawn=a.paper.facts.withdrawn is not None,
+    )
