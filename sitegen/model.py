@@ -33,6 +33,8 @@ def pickled_by_fields(cls: type[R]) -> type[R]:
     fields up again for every record: the memos hold ten thousands of papers, and loading them (and keying
     each, sitegen/memo.py) took twice as long that way. The values are those of fields() in order, so every
     field must be an __init__ argument."""
+    if any(not f.init or f.kw_only for f in fields(cls)):  # type: ignore[arg-type]
+        raise TypeError(f"{cls.__name__}: every field must be a positional __init__ argument to be pickled by fields")
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     values: Callable[[Any], Any] = operator.attrgetter(*names)
     if len(names) == 1:

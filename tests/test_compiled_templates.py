@@ -80,6 +80,12 @@ def test_the_compiled_templates_are_kept_in_a_file_for_the_next_process(tmp_path
     (tmp_path / "page.html").write_text("second {{ x }}\n")
     plugin = new_process()
     assert render(tmp_path, plugin) == "second 1" and compiled == ["page.html"]  # the source changed
+    plugin.on_post_build(None)
+    assert render(tmp_path, new_process()) == "second 1" and compiled == []  # and the file has the new code
+    monkeypatch.setattr(jinja2, "__version__", "99.0")
+    assert render(tmp_path, new_process()) == "second 1" and compiled == ["page.html"]  # another Jinja: compiled
+    monkeypatch.undo()
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
     kept.write_bytes(b"not a pickle")
     plugin = new_process()
     assert render(tmp_path, plugin) == "second 1" and compiled == ["page.html"]  # a broken file: compiled

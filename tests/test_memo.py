@@ -142,3 +142,23 @@ def test_search_documents_and_bibtex_entries_are_kept_by_what_they_are_made_from
         annotated = tuple(replace(a, derived_from=b"") for a in started.annotations)
     assert search_documents.documents(annotated, topics_in_use(annotated, taxonomy), work) == first[0]
     assert context.citations(annotated, work) == first[1] and len(made) == 2 * len(papers)
+
+
+def test_records_pickled_by_fields_must_take_every_field_in_order():
+    import copy
+    import pickle
+    from dataclasses import dataclass, field
+
+    import pytest
+
+    from sitegen.model import Paper, PartialDate, Sighting, pickled_by_fields
+
+    paper = Paper("a-paper", "A paper", "", 3, PartialDate(2025, 1, 2), 4, (Sighting("x.txt", None, 1, 2),))
+    assert pickle.loads(pickle.dumps(paper)) == paper == copy.deepcopy(paper)
+    assert memo.key(paper) == memo.key(pickle.loads(pickle.dumps(paper)))
+    for extra in (field(default=0, init=False), field(default=0, kw_only=True)):
+        class Odd:
+            __annotations__ = {"a": int, "b": int}
+            b = extra
+        with pytest.raises(TypeError, match="positional __init__ argument"):
+            pickled_by_fields(dataclass(frozen=True)(Odd))

@@ -96,7 +96,7 @@ def _version(package: str) -> str:
         return ""
 
 
-SLUG_MAKERS = "\0".join(("", *map(_version, ("python-slugify", "text-unidecode", "Unidecode"))))
+SLUG_MAKERS = "".join(f"{_version(package)}\0" for package in ("python-slugify", "text-unidecode", "Unidecode"))
 """What makes a page name besides sitegen's code: python-slugify, and the transliteration it uses (Unidecode when
 installed). A name kept from the last build is kept only while these are the same."""
 
@@ -109,7 +109,7 @@ class _KeptSlugs:
         self.memo: Memo[str] = Memo(work, "slugs")
 
     def slug_for(self, title: str) -> str:
-        digest = (title + SLUG_MAKERS).encode("utf-8", "surrogatepass")
+        digest = (SLUG_MAKERS + title).encode("utf-8", "surrogatepass")  # the versions first: each ends at a NUL
         return self.memo.get(digest) or self.memo.put(digest, slug_for(title))
 
 

@@ -50,12 +50,16 @@ class _Compiled(jinja2.BytecodeCache):
         code = bucket.bytecode_to_string()
         with self._lock:
             self._store[(self._settings, bucket.key)] = code
+            _compiled[0] += 1
 
 
 _store: dict[tuple[object, ...], bytes] = {}
 _lock = threading.Lock()
+_compiled = [0]
+"""How many templates this process compiled (new ones, and ones whose source changed), in a list to count in."""
 _read: dict[Path, int] = {}
-"""The files this process read into _store, with how many templates _store held after."""
+"""The files this process read into _store, with how many templates it had compiled when it read or last wrote
+each."""
 
 
 def _read_kept(path: Path) -> None:
@@ -68,26 +72,28 @@ def _read_kept(path: Path) -> None:
             kept = pickle.loads(path.read_bytes())
         if isinstance(kept, dict):
             _store.update((k, v) for k, v in kept.items() if isinstance(k, tuple) and isinstance(v, bytes))
-        _read[path] = len(_store)
+        _read[path] = _compiled[0]
 
 
 def _keep(path: Path) -> None:
-    """Write _store to path when it holds templates the file lacked."""
+    """Write _store to path when this process compiled a template since it read or last wrote the file."""
     with _lock:
-        if len(_store) <= _read.get(path, 0):
+        if _compiled[0] == _read.get(path, 0):
             return
         data = pickle.dumps(dict(_store), protocol=pickle.HIGHEST_PROTOCOL)
-        _read[path] = len(_store)
+        _read[path] = _compiled[0]
     with contextlib.suppress(OSError):  # a cache that cannot be kept is only slower next time
         fs.write_bytes(path, data)
 
 
 def _settings(env: jinja2.Environment) -> tuple[object, ...]:
-    """The environment's settings that shape a template's compiled code."""
-    return (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
-            env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
-            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
-            repr(env.autoescape), env.is_async, tuple(sorted(env.extensions)))
+    """The environment's settings that shape a template's compiled code, and Jinja's version (its bytecode's own
+    format number stays the same from one release to the next)."""
+    return (jinja2.__version__, env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+            env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+            env.keep_trailing_newline, env.optimized, repr(env.autoescape), env.is_async,
+            tuple(sorted(env.extensions)))
 
 
 class CompiledTemplates(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
