@@ -2,8 +2,9 @@
 
 A daily rebuild reads thousands of unchanged listings and annotates thousands of unchanged papers; each such
 step is a pure function of what it is given, so its result is kept in the work folder (memo-<kind>.pickle) by
-a digest of its inputs, and the next build takes it from there. Every memo is also keyed by sitegen's own files
-and Python's version: any change of the code starts it afresh. A memo keeps what the last build used, and until
+a digest of its inputs, and the next build takes it from there. Every memo is also keyed by sitegen's own files,
+Python's version and the versions of the libraries that shape a build's output: any change of them starts it
+afresh. A memo keeps what the last build used, and until
 it is written whole again (REWRITE_SHARE) some results no build uses any more, so it never grows past about
 one and a quarter archive's worth. It is a cache: a missing, unreadable or foreign file is ignored, and
 one that cannot be written leaves the build as it was.
@@ -19,6 +20,7 @@ import hashlib
 import os
 import pickle
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -28,10 +30,21 @@ SITEGEN = Path(__file__).resolve().parent
 T = TypeVar("T")
 
 
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-it-py", "lunr", "pyyaml",
+             "jinja2", "markupsafe", "pygments", "python-slugify", "text-unidecode", "Unidecode", "latex2mathml",
+             "feedgen", "lxml", "scikit-learn", "scipy", "numpy", "matplotlib", "selectolax")
+"""The libraries whose version can change what a build writes (or what a memo keeps: page names, documents)."""
+
+
 @functools.cache
 def code_digest() -> str:
-    """A digest of sitegen's own files (code, templates, scripts) and Python's version."""
+    """A digest of sitegen's own files (code, templates, scripts), Python's version and the versions of LIBRARIES."""
     digest = hashlib.sha256(sys.version.encode())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none\n".encode())
     for dirpath, dirnames, filenames in os.walk(SITEGEN):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):

@@ -8,7 +8,6 @@ readers of sitegen/archive/ beside it (pipeline.read_inputs()).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from sitegen.archive import Archive
@@ -89,18 +88,6 @@ def _read(source: Source, report: Report, memo: Memo[tuple[Listing, list[Problem
     return listing
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return ""
-
-
-SLUG_MAKERS = "".join(f"{_version(package)}\0" for package in ("python-slugify", "text-unidecode", "Unidecode"))
-"""What makes a page name besides sitegen's code: python-slugify, and the transliteration it uses (Unidecode when
-installed). A name kept from the last build is kept only while these are the same."""
-
-
 class _KeptSlugs:
     """slug_for(), or the page name the last build gave the same title (python-slugify takes a fifth of a second
     for 10,000 titles)."""
@@ -109,7 +96,7 @@ class _KeptSlugs:
         self.memo: Memo[str] = Memo(work, "slugs")
 
     def slug_for(self, title: str) -> str:
-        digest = (SLUG_MAKERS + title).encode("utf-8", "surrogatepass")  # the versions first: each ends at a NUL
+        digest = title.encode("utf-8", "surrogatepass")  # the memo is keyed by python-slugify's version too
         return self.memo.get(digest) or self.memo.put(digest, slug_for(title))
 
 

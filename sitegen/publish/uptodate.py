@@ -2,9 +2,9 @@
 the build says so and stops, in the time it takes to read its inputs.
 
 What a build reads (stamp()): every file of the archive, the project's config file and docs folder (and a
-theme folder or hooks the config names), sitegen's own files (memo.code_digest()), the versions of the
-libraries that render the site, the options that shape its output and SOURCE_DATE_EPOCH. The digest of all of it
-goes into the site's record (publish/incremental.py) beside the build's summary and the problems it reported; a
+theme folder or hooks the config names), sitegen's own files and the versions of the libraries that render the
+site (memo.code_digest()), the options that shape its output and SOURCE_DATE_EPOCH. The digest of all of it goes
+into the site's record (publish/incremental.py) beside the build's summary and the problems it reported; a
 later build with the same digest, on a site that holds exactly the files the record lists (none added, changed
 or removed since), reports those problems again and the same summary, and writes nothing. Any difference means
 an ordinary build, which renders only the pages whose Markdown changed.
@@ -17,7 +17,6 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +26,14 @@ from sitegen.layout import Layout
 from sitegen.publish import incremental
 from sitegen.publish.mkdocs_site import Project
 
-LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "markdown-it-py", "lunr", "pyyaml",
-             "jinja2", "markupsafe", "pygments", "python-slugify", "latex2mathml", "feedgen", "scikit-learn",
-             "scipy", "numpy", "matplotlib", "selectolax")
-"""The libraries whose version can change what a build writes."""
-
 
 def stamp(project: Project, archive: Path, settings: Mapping[str, object]) -> str:
     """Return the digest of everything a build of this project, archive and settings reads."""
     digest = hashlib.sha256()
     digest.update(repr(sorted(settings.items())).encode())
-    # sitegen's own files (code, theme, scripts) and Python's version: the digest the memos are keyed by too.
+    # sitegen's own files (code, theme, scripts), Python's and the rendering libraries' versions: the digest the
+    # memos are keyed by too.
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH')}\nsitegen={memo.code_digest()}\n".encode())
-    for library in LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none\n".encode())
     for name, root in _folders(project, archive):
         digest.update(f"\0folder {name}\n".encode())
         _tree(digest, root)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from sitegen.memo import Memo
@@ -47,9 +46,6 @@ class SearchDoc:
 
 AUTHORS_INDEXED = 50
 """Author names a paper is found by (and a result shows): a collaboration of thousands is found by its first."""
-MAKERS = metadata.version("markdown-it-py").encode()
-"""What makes a document besides sitegen's code: markdown-it-py reads the curators' notes (a document kept from
-the last build is kept only while it is the same)."""
 
 
 def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...], work: Path | None = None) -> list[SearchDoc]:
@@ -64,7 +60,7 @@ def documents(annotated: tuple[Annotated, ...], topics: tuple[Tag, ...], work: P
         if not a.derived_from:  # annotated outside a build's memo (`sitegen serve`'s quick path)
             docs.append(_document(a, tags, places))
             continue
-        digest = a.derived_from + repr(places).encode() + MAKERS
+        digest = a.derived_from + repr(places).encode()
         docs.append(memo.get(digest) or memo.put(digest, _document(a, tags, places)))
     memo.save()
     return docs
